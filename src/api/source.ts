@@ -1,0 +1,32 @@
+/**
+ * Where an object came from. Kept beside the object (a WeakMap, so objects
+ * stay plain JSON) and used to turn a field path into FILE:LINE:COL only when
+ * a diagnostic needs it.
+ */
+import type { FieldPath } from "./diagnostics.js";
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface SourceRef {
+  file: string;
+  /** 0-based index of the YAML document (or List item) in the file. */
+  docIndex: number;
+  /** Position of the object itself. */
+  line: number;
+  col: number;
+  /** Position of a field (falls back to the nearest existing parent). Computed lazily. */
+  locate(path: FieldPath): Position;
+}
+
+const sources = new WeakMap<object, SourceRef>();
+
+export function setSource(obj: object, ref: SourceRef): void {
+  sources.set(obj, ref);
+}
+
+export function sourceOf(obj: object): SourceRef | undefined {
+  return sources.get(obj);
+}

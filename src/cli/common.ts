@@ -1,0 +1,97 @@
+/**
+ * Flags and helpers shared by the commands that read manifests: `-f PATH`
+ * (repeatable), the cluster settings, table and JSON/YAML output.
+ */
+import { type Command, Option } from "commander";
+import { stringify as yamlStringify } from "yaml";
+import { type Diagnostic, formatDiagnostic, MichiError } from "../api/diagnostics.js";
+import { type ClusterConfig, makeConfig } from "../cluster/config.js";
+import { type LoadClusterResult, loadCluster } from "../cluster/load-cluster.js";
+
+export interface ManifestOptions {
+  filename: string[];
+  nodes?: string;
+  clusterDomain?: string;
+  podCidr?: string;
+  serviceCidr?: string;
+  nodePortRange?: string;
+  lbCidr?: string;
+  nodeCidr?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Adds `-f/--filename` and the cluster settings to a command. */
+export function addManifestOptions(cmd: Command, required = true): Command {
+  const f = new Option("-f, --filename <path>", "manifest file, directory (recursive) or - for stdin; repeatable")
+    .argParser(collect)
+    .default([]);
+  if (required) f.makeOptionMandatory(true);
+  return cmd
+    .addOption(f)
+    .option("--nodes <n>", "number of nodes when the manifests define none (default 3)")
+    .option("--cluster-domain <domain>", "cluster DNS domain (default cluster.local)")
+    .option("--pod-cidr <cidr>", "cluster pod CIDR (default 10.244.0.0/16)")
+    .option("--service-cidr <cidr>", "service cluster IP CIDR (default 10.96.0.0/12)")
+    .option("--node-cidr <cidr>", "node InternalIP CIDR (default 10.1.0.0/24)")
+    .option("--node-port-range <min-max>", "NodePort range (default 30000-32767)")
+    .option("--lb-cidr <cidr>", "LoadBalancer IP pool (default 10.255.0.0/24)");
+}
+
+export function configFromOptions(opts: ManifestOptions): ClusterConfig {
+  const overrides: Partial<ClusterConfig> = {};
+  if (opts.nodes !== undefined) {
+    const n = Number(opts.nodes);
+    if (!Number.isInteger(n) || n < 1 || n > 5000) throw new MichiError("BadFlag", `--nodes: must be an integer 1-5000, got ${JSON.stringify(opts.nodes)}`);
+    overrides.nodes = n;
+  }
+  if (opts.clusterDomain) overrides.clusterDomain = opts.clusterDomain.replace(/\.$/, "");
+  if (opts.podCidr) overrides.podCIDR = opts.podCidr;
+  if (opts.serviceCidr) overrides.serviceCIDR = opts.serviceCidr;
+  if (opts.nodeCidr) overrides.nodeCIDR = opts.nodeCidr;
+  if (opts.lbCidr) overrides.loadBalancerCIDR = opts.lbCidr;
+  if (opts.nodePortRange) {
+    const m = /^(\d+)-(\d+)$/.exec(opts.nodePortRange);
+    if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) {
+      throw new MichiError("BadFlag", `--node-port-range: expected MIN-MAX, got ${JSON.stringify(opts.nodePortRange)}`);
+    }
+    overrides.nodePortRange = { min: Number(m[1]), max: Number(m[2]) };
+  }
+  return makeConfig(overrides);
+}
+
+/** Loads the manifests named by `-f`, printing load/validation diagnostics to stderr. */
+export async function loadFromOptions(
+  opts: ManifestOptions,
+  { printDiagnostics = true }: { printDiagnostics?: boolean } = {},
+): Promise<LoadClusterResult> {
+  if (opts.filename.length === 0) throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
+  const result = await loadCluster(opts.filename, configFromOptions(opts));
+  if (printDiagnostics) printDiagnosticLines([...result.diagnostics, ...result.state.diagnostics]);
+  return result;
+}
+
+export function printDiagnosticLines(diags: readonly Diagnostic[], stream: NodeJS.WritableStream = process.stderr): void {
+  for (const d of diags) stream.write(`${formatDiagnostic(d)}\n`);
+}
+
+/** kubectl-style table: upper-case headers, columns separated by three spaces. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("   ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n") + "\n";
+}
+
+export function printJSON(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printYAML(value: unknown): void {
+  process.stdout.write(yamlStringify(value, { aliasDuplicateObjects: false }));
+}
