@@ -19,6 +19,12 @@ export interface SourceRef {
   col: number;
   /** Position of a field (falls back to the nearest existing parent). Computed lazily. */
   locate(path: FieldPath): Position;
+  /**
+   * Plain scalars that YAML 1.1 (go-yaml, which Kubernetes uses) reads as a
+   * different type than YAML 1.2 would: formatted field path → source text
+   * (`metadata.labels.enabled` → `yes`). Validation uses it to explain type errors.
+   */
+  yaml11?: ReadonlyMap<string, string>;
 }
 
 const sources = new WeakMap<object, SourceRef>();

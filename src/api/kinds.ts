@@ -1,0 +1,52 @@
+/**
+ * The kinds michi models, with the apiVersions the API server serves for them
+ * and whether they are namespaced. Anything else (PVC, HPA, CRDs…) is skipped
+ * with one warning per kind so a real application's folder still loads.
+ */
+
+export interface KindInfo {
+  kind: string;
+  apiVersions: readonly string[];
+  namespaced: boolean;
+  /** Plural resource name as kubectl prints it (`deployment.apps`). */
+  resource: string;
+}
+
+const table: KindInfo[] = [
+  { kind: "Namespace", apiVersions: ["v1"], namespaced: false, resource: "namespaces" },
+  { kind: "Node", apiVersions: ["v1"], namespaced: false, resource: "nodes" },
+  { kind: "Pod", apiVersions: ["v1"], namespaced: true, resource: "pods" },
+  { kind: "Service", apiVersions: ["v1"], namespaced: true, resource: "services" },
+  { kind: "Endpoints", apiVersions: ["v1"], namespaced: true, resource: "endpoints" },
+  { kind: "Secret", apiVersions: ["v1"], namespaced: true, resource: "secrets" },
+  { kind: "ConfigMap", apiVersions: ["v1"], namespaced: true, resource: "configmaps" },
+  { kind: "Deployment", apiVersions: ["apps/v1"], namespaced: true, resource: "deployments.apps" },
+  { kind: "ReplicaSet", apiVersions: ["apps/v1"], namespaced: true, resource: "replicasets.apps" },
+  { kind: "StatefulSet", apiVersions: ["apps/v1"], namespaced: true, resource: "statefulsets.apps" },
+  { kind: "DaemonSet", apiVersions: ["apps/v1"], namespaced: true, resource: "daemonsets.apps" },
+  {
+    kind: "EndpointSlice",
+    apiVersions: ["discovery.k8s.io/v1"],
+    namespaced: true,
+    resource: "endpointslices.discovery.k8s.io",
+  },
+  { kind: "Ingress", apiVersions: ["networking.k8s.io/v1"], namespaced: true, resource: "ingresses.networking.k8s.io" },
+  {
+    kind: "IngressClass",
+    apiVersions: ["networking.k8s.io/v1"],
+    namespaced: false,
+    resource: "ingressclasses.networking.k8s.io",
+  },
+  {
+    kind: "NetworkPolicy",
+    apiVersions: ["networking.k8s.io/v1"],
+    namespaced: true,
+    resource: "networkpolicies.networking.k8s.io",
+  },
+];
+
+export const KINDS: ReadonlyMap<string, KindInfo> = new Map(table.map((k) => [k.kind, k]));
+
+export function kindInfo(kind: string | undefined): KindInfo | undefined {
+  return kind === undefined ? undefined : KINDS.get(kind);
+}
