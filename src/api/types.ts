@@ -260,6 +260,8 @@ export interface Deployment extends KubeObject {
     strategy?: unknown;
     minReadySeconds?: number;
     paused?: boolean;
+    revisionHistoryLimit?: number;
+    progressDeadlineSeconds?: number;
   };
   status?: Record<string, unknown>;
 }

@@ -17,6 +17,7 @@ import type {
   Ingress,
   IngressClass,
   KubeObject,
+  Labels,
   Namespace,
   NetworkPolicy,
   Node,
@@ -59,6 +60,8 @@ export interface ClusterIndex {
   pod(ns: string, name: string): Pod | undefined;
   podByIP(ip: string): Pod | undefined;
   podsInNamespace(ns: string): readonly Pod[];
+  /** Pods in `ns` carrying every label of a Service-style map selector (label-indexed, not a scan). */
+  selectPods(ns: string, selector: Labels): readonly Pod[];
   service(ns: string, name: string): Service | undefined;
   serviceByClusterIP(ip: string): Service | undefined;
   /** EndpointSlices whose `kubernetes.io/service-name` label names this service. */

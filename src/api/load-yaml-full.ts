@@ -1,0 +1,217 @@
+/**
+ * The complete YAML path, for the documents the fast reader declines
+ * (anchors, aliases, merge keys, tags, multi-line scalars, syntax errors).
+ * It uses the `yaml` package's parser with the failsafe schema — every scalar
+ * stays text — and applies Kubernetes' own scalar rules (load-scalar.ts), so
+ * both paths give the same values, the same YAML 1.1 records and the same
+ * duplicate-key errors. Syntax errors come from the `yaml` package with their
+ * offsets.
+ */
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
+import type { FieldPath } from "./diagnostics.js";
+import { isYaml11Surprise, plainKey, resolvePlain } from "./load-scalar.js";
+import { type DocIssue, lineOf, type ParsedValue, type PosNode, setKey } from "./load-yaml-fast.js";
+
+export interface FullDoc extends ParsedValue {
+  /** Offsets of this document within the text. */
+  start: number;
+  end: number;
+  /** Syntax errors: the document is not usable when there are any. */
+  syntax: { offset: number; message: string }[];
+}
+
+const TAG = "tag:yaml.org,2002:";
+
+/** Reads `s[start, end)` (one or more documents) with the `yaml` package. */
+export function parseDocsFull(s: string, start: number, end: number, track: boolean): FullDoc[] {
+  const text = s.slice(start, end);
+  const docs = parseAllDocuments(text, {
+    schema: "failsafe",
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: true,
+  });
+  const list = Array.isArray(docs) ? docs : [];
+  const out: FullDoc[] = [];
+  for (const doc of list) {
+    const w = new Walker(doc, s, start, track);
+    const syntax = doc.errors.map((e) => ({ offset: start + (e.pos[0] ?? 0), message: e.message }));
+    let value: unknown = null;
+    let pos: PosNode | undefined;
+    if (syntax.length === 0) {
+      value = w.node(doc.contents as Node | null);
+      pos = w.lastPos;
+    }
+    const range = doc.range;
+    const root = doc.contents as Node | null;
+    out.push({
+      value,
+      rootOffset: start + (root?.range?.[0] ?? range[0]),
+      coerced: w.yaml11.length,
+      yaml11: w.yaml11,
+      pos: track ? (pos ?? { off: start + range[0] }) : undefined,
+      errors: w.errors,
+      start: start + range[0],
+      end: start + range[2],
+      syntax,
+    });
+  }
+  // parseAllDocuments returns an EmptyStream for text with no documents.
+  return out;
+}
+
+class Walker {
+  readonly yaml11: [FieldPath, string][] = [];
+  readonly errors: DocIssue[] = [];
+  lastPos: PosNode | undefined;
+  private readonly path: (string | number)[] = [];
+  private depth = 0;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly text: string,
+    private readonly base: number,
+    private readonly track: boolean,
+  ) {}
+
+  private off(n: Node | null | undefined): number {
+    return this.base + (n?.range?.[0] ?? 0);
+  }
+
+  node(n: Node | null | undefined): unknown {
+    if (n === null || n === undefined) {
+      this.lastPos = undefined;
+      return null;
+    }
+    if (++this.depth > 1000) {
+      this.errors.push({
+        offset: this.off(n),
+        code: "YAMLSyntax",
+        message: "document nested too deeply (or a recursive alias)",
+        path: [...this.path],
+      });
+      this.depth--;
+      return null;
+    }
+    try {
+      if (isAlias(n)) {
+        const target = n.resolve(this.doc);
+        const v = this.node(target as Node | undefined);
+        this.lastPos = { off: this.off(n) };
+        return v;
+      }
+      if (isScalar(n)) {
+        this.lastPos = { off: this.off(n) };
+        const src = String(n.source ?? n.value ?? "");
+        const tag = n.tag;
+        if (tag === `${TAG}str` || tag === `${TAG}binary`) return src;
+        if (n.type === "PLAIN" || (tag && tag !== "!")) {
+          if (tag && !tag.startsWith(TAG)) return src; // a local tag (!foo): go-yaml keeps the text
+          const v = resolvePlain(src);
+          if (typeof v !== "string" && v !== null && isYaml11Surprise(src, v))
+            this.yaml11.push([[...this.path], src]);
+          return v;
+        }
+        return src;
+      }
+      if (isSeq(n)) {
+        const arr: unknown[] = [];
+        const children = this.track ? new Map<string | number, PosNode>() : undefined;
+        for (const item of n.items) {
+          this.path.push(arr.length);
+          const v = this.node(item as Node | null);
+          this.path.pop();
+          children?.set(arr.length, this.lastPos ?? { off: this.off(item as Node) });
+          arr.push(v);
+        }
+        this.lastPos = { off: this.off(n), ...(children ? { children } : {}) };
+        return arr;
+      }
+      if (isMap(n)) {
+        const obj: Record<string, unknown> = {};
+        const children = this.track ? new Map<string | number, PosNode>() : undefined;
+        const seen = new Map<string, number>();
+        for (const pair of n.items) {
+          const k = pair.key as Node | null;
+          const keyOff = k ? this.off(k) : this.off(pair.value as Node | null);
+          if (isScalar(k) && k.type === "PLAIN" && !k.tag && k.source === "<<") {
+            this.merge(pair.value as Node | null, obj, children);
+            continue;
+          }
+          let key: string;
+          if (isScalar(k)) {
+            const src = String(k.source ?? k.value ?? "");
+            if (k.type === "PLAIN" && !k.tag) {
+              const r = plainKey(src);
+              if ("error" in r) {
+                this.errors.push({ offset: keyOff, code: "YAMLKey", message: r.error, path: [...this.path] });
+                continue;
+              }
+              key = r.key;
+              if (key !== src) this.yaml11.push([[...this.path, key], src]);
+            } else key = src;
+          } else {
+            this.errors.push({
+              offset: keyOff,
+              code: "YAMLKey",
+              message: k
+                ? "unsupported map key: a collection cannot be a JSON object key"
+                : "unsupported map key: null",
+              path: [...this.path],
+            });
+            continue;
+          }
+          const prev = seen.get(key);
+          if (prev !== undefined) {
+            this.errors.push({
+              offset: keyOff,
+              code: "DuplicateKey",
+              message: `mapping key ${JSON.stringify(key)} already defined at line ${lineOf(this.text, prev)}`,
+              path: [...this.path, key],
+            });
+          } else seen.set(key, keyOff);
+          this.path.push(key);
+          const v = this.node(pair.value as Node | null);
+          this.path.pop();
+          if (children) {
+            const pos = this.lastPos ?? { off: keyOff };
+            pos.keyOff = keyOff;
+            children.set(key, pos);
+          }
+          setKey(obj, key, v);
+        }
+        this.lastPos = { off: this.off(n), ...(children ? { children } : {}) };
+        return obj;
+      }
+      this.lastPos = { off: this.off(n) };
+      return null;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** `<<: *base` or `<<: [*a, *b]`: go-yaml v2 copies the entries in, in order. */
+  private merge(
+    v: Node | null,
+    obj: Record<string, unknown>,
+    children: Map<string | number, PosNode> | undefined,
+  ): void {
+    const sources = isSeq(v) ? (v.items as Node[]) : [v];
+    for (const src of sources) {
+      const val = this.node(src as Node | null);
+      if (val === null || typeof val !== "object" || Array.isArray(val)) {
+        this.errors.push({
+          offset: this.off(src as Node | null),
+          code: "YAMLSyntax",
+          message: "map merge requires map or sequence of maps as the value",
+          path: [...this.path],
+        });
+        continue;
+      }
+      for (const [k, x] of Object.entries(val)) {
+        setKey(obj, k, x);
+        children?.set(k, { off: this.off(src as Node | null) });
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `michi lint`: NetworkPolicy, Service and Ingress findings (plus load and
+ * validation diagnostics and, when the ingress plane provides them,
+ * annotation findings). Exit 1 on any error; --strict also on warnings.
+ */
+import type { Command } from "commander";
+import { type Diagnostic, formatDiagnostic, MichiError } from "../../api/diagnostics.js";
+import type { ClusterState } from "../../cluster/state.js";
+import { compilePolicy } from "../../policy/engine.js";
+import { lintCluster } from "../../policy/lint.js";
+import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
+
+interface LintOptions extends ManifestOptions {
+  output?: string;
+  strict?: boolean;
+}
+
+type AnnotationLinter = (state: ClusterState) => Diagnostic[];
+
+/** The ingress plane's annotation checks, when that module is present. */
+async function annotationLinter(): Promise<AnnotationLinter | undefined> {
+  // A computed specifier: the module is written concurrently and may not exist yet.
+  const specifier = "../../ingress/lint.js";
+  try {
+    const mod = (await import(specifier)) as { lintIngressAnnotations?: AnnotationLinter };
+    return mod.lintIngressAnnotations;
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatFindings(ds: readonly Diagnostic[]): string {
+  const out: string[] = [];
+  for (const d of ds) {
+    out.push(formatDiagnostic(d));
+    if (d.suggestion) out.push(`  suggestion: ${d.suggestion}`);
+  }
+  const errors = ds.filter((d) => d.severity === "error").length;
+  out.push(`${errors} error(s), ${ds.length - errors} warning(s)`);
+  return `${out.join("\n")}\n`;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("lint")
+    .description("find NetworkPolicy, Service and Ingress mistakes (DNS egress, selectors matching nothing, missing backends, TLS secrets)")
+    .option("-o, --output <format>", "json for machine-readable output")
+    .option("--strict", "exit 1 on warnings too");
+  addManifestOptions(cmd).action(async (opts: LintOptions) => {
+    if (opts.output !== undefined && opts.output !== "json") throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
+    const loaded = await loadFromOptions(opts, { printDiagnostics: false });
+    const annotations = await annotationLinter();
+    const extra = [...loaded.diagnostics, ...loaded.state.diagnostics, ...(annotations ? annotations(loaded.state) : [])];
+    const findings = lintCluster(compilePolicy(loaded.state), extra, loaded.objects);
+    const errors = findings.filter((d) => d.severity === "error").length;
+    const warnings = findings.length - errors;
+    if (opts.output === "json") printJSON({ findings, errors, warnings });
+    else process.stdout.write(formatFindings(findings));
+    if (errors > 0 || (opts.strict && warnings > 0)) process.exitCode = 1;
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * `michi up -f PATH...`: runs the cluster network on this machine (see
+ * docs/up.md). Prints one line containing `ready` once every listener serves,
+ * then what serves where and commands to try; SIGINT/SIGTERM drain and exit 0.
+ */
+import { type Command, Option } from "commander";
+import { formatDiagnostic, MichiError } from "../../api/diagnostics.js";
+import { addressMapFor, parseAddressMapping } from "../../runtime/addresses.js";
+import { formatReadyReport } from "../../runtime/ready-report.js";
+import { defaultPortRule } from "../../runtime/port-rule.js";
+import { removeUpRecord, stateFile, writeUpRecord } from "../../runtime/state-file.js";
+import { DiagnosticsError, type HostPort, UpInstance } from "../../runtime/up.js";
+import { addManifestOptions, configFromOptions, type ManifestOptions } from "../common.js";
+
+interface UpFlags extends ManifestOptions {
+  dns?: string;
+  http?: string;
+  https?: string;
+  ui: string;
+  watch?: boolean;
+  deny: string;
+  dropHold: string;
+  lowPortOffset?: string;
+  hostIp: string;
+  dnsServiceIp?: string;
+  addressMap: string[];
+  backoffScale: string;
+  debounce: string;
+  dnsUpstreams?: string;
+}
+
+export function parseHostPort(flag: string, text: string): HostPort {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) throw new MichiError("BadFlag", `${flag}: expected ADDR:PORT (IPv4 loopback), got ${JSON.stringify(text)}`);
+  const host = m[1] as string;
+  if (!host.startsWith("127.")) {
+    throw new MichiError("BadFlag", `${flag}: michi up serves on loopback only (127.0.0.0/8), got ${host}`);
+  }
+  return { host, port };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("up")
+    .description("run the cluster network for real on loopback: DNS, ingress, service proxies, pods, NetworkPolicy")
+    .option("--dns <addr:port>", "also serve the cluster DNS here (it always serves on the kube-dns service address)")
+    .option("--http <addr:port>", "ingress controller HTTP, as a client outside the cluster reaches it", "127.0.0.1:8080")
+    .option("--https <addr:port>", "ingress controller HTTPS", "127.0.0.1:8443")
+    .option("--ui <addr:port>", "admin API (and dashboard)", "127.0.0.1:7070")
+    .option("--watch", "reload when the manifests change")
+    .addOption(new Option("--deny <action>", "what denied connections get").choices(["drop", "reject"]).default("drop"))
+    .option("--drop-hold <ms>", "how long a dropped TCP connection is held before it is closed", "30000")
+    .option("--low-port-offset <n>", "added to model ports below 1024 (default: 0 as root, else 10000)")
+    .option("--host-ip <addr>", "this machine's address: an outside client, and where NodePorts also listen", "127.0.0.1")
+    .option("--dns-service-ip <ip>", "cluster IP of kube-system/kube-dns (default 10.96.0.10)")
+    .option("--address-map <model=local>", "extra model→loopback mapping, e.g. 192.168.0.0/16=127.168.0.0/16; repeatable", collect, [])
+    .option("--backoff-scale <x>", "scale of the kubelet crash-loop backoff for pod commands", "1")
+    .option("--debounce <ms>", "delay before a --watch reload", "200")
+    .option("--dns-upstreams <list>", "resolvers for names outside the cluster, comma-separated, or none (default: the host's)");
+  addManifestOptions(cmd).action(async (flags: UpFlags) => {
+    const config = configFromOptions(flags);
+    if (flags.dnsServiceIp) config.dnsServiceIP = flags.dnsServiceIp;
+    const rule = defaultPortRule();
+    const portRule =
+      flags.lowPortOffset !== undefined ? { lowPortOffset: Number.parseInt(flags.lowPortOffset, 10) } : rule;
+    if (!Number.isInteger(portRule.lowPortOffset) || portRule.lowPortOffset < 0 || portRule.lowPortOffset > 64511) {
+      throw new MichiError("BadFlag", `--low-port-offset: expected an integer 0-64511, got ${JSON.stringify(flags.lowPortOffset)}`);
+    }
+    const ui = parseHostPort("--ui", flags.ui);
+    const up = new UpInstance({
+      paths: flags.filename,
+      config,
+      addressMap: addressMapFor(config, flags.addressMap.map(parseAddressMapping), flags.hostIp),
+      portRule,
+      hostIP: flags.hostIp,
+      ui,
+      ...(flags.dns ? { dns: parseHostPort("--dns", flags.dns) } : {}),
+      ...(flags.http && flags.http !== "none" ? { http: parseHostPort("--http", flags.http) } : {}),
+      ...(flags.https && flags.https !== "none" ? { https: parseHostPort("--https", flags.https) } : {}),
+      watch: flags.watch === true,
+      deny: flags.deny === "reject" ? "reject" : "drop",
+      dropHoldMs: Number(flags.dropHold) || 30000,
+      backoffScale: Number(flags.backoffScale) || 1,
+      debounceMs: Number(flags.debounce) || 200,
+      ...(flags.dnsUpstreams !== undefined
+        ? { dnsUpstreams: flags.dnsUpstreams === "none" ? [] : flags.dnsUpstreams.split(",").map((u) => u.trim()) }
+        : {}),
+      log: (line) => process.stderr.write(`michi: ${line}\n`),
+    });
+    const started = Date.now();
+    try {
+      await up.start();
+    } catch (err) {
+      if (err instanceof DiagnosticsError) {
+        for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        process.stderr.write(`michi: ${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw err;
+    }
+    const server = `http://${up.uiAddress?.host}:${up.uiAddress?.port}`;
+    writeUpRecord({ server, token: up.token, pid: process.pid, startedAt: new Date().toISOString() });
+    process.stdout.write(formatReadyReport(up, server, Date.now() - started));
+    process.stderr.write(`michi: admin token in ${stateFile()} (mode 0600)\n`);
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (sig: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`michi: ${sig}: draining\n`);
+        up.stop()
+          .catch(() => {})
+          .finally(() => {
+            removeUpRecord(process.pid);
+            resolve();
+          });
+      };
+      process.once("SIGINT", () => stop("SIGINT"));
+      process.once("SIGTERM", () => stop("SIGTERM"));
+    });
+    process.stdout.write("michi: stopped\n");
+    process.exitCode = 0;
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Lookups over a built state (the ClusterIndex of state.ts) plus the
+ * label index the controllers use to select pods without scanning every pod
+ * per Service: pods are bucketed by namespace and by each `key=value` label,
+ * and a selector walks only its smallest bucket.
+ */
+import type { EndpointSlice, Labels, Namespace, Node, Pod, Secret, Service } from "../api/types.js";
+import { matchesMap } from "./label-selector.js";
+import { LABEL_SERVICE_NAME } from "./system-names.js";
+import type { ClusterIndex } from "./state.js";
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Pods by namespace and by `key=value` label, for selector lookups in O(smallest bucket). */
+export class PodLabelIndex {
+  private readonly byNs = new Map<string, Pod[]>();
+  private readonly byLabel = new Map<string, Pod[]>();
+
+  constructor(pods: readonly Pod[]) {
+    for (const p of pods) {
+      const ns = p.metadata?.namespace ?? "default";
+      push(this.byNs, ns, p);
+      for (const [k, v] of Object.entries(p.metadata?.labels ?? {})) push(this.byLabel, `${ns}\u0000${k}\u0000${v}`, p);
+    }
+  }
+
+  inNamespace(ns: string): readonly Pod[] {
+    return this.byNs.get(ns) ?? EMPTY;
+  }
+
+  /** Pods in `ns` whose labels include every pair of a map selector (an empty selector selects all). */
+  select(ns: string, selector: Labels): Pod[] {
+    let best: readonly Pod[] | undefined;
+    for (const [k, v] of Object.entries(selector)) {
+      const bucket = this.byLabel.get(`${ns}\u0000${k}\u0000${v}`) ?? EMPTY;
+      if (!best || bucket.length < best.length) best = bucket;
+      if (bucket.length === 0) return [];
+    }
+    const candidates = best ?? this.inNamespace(ns);
+    return candidates.filter((p) => matchesMap(selector, p.metadata?.labels));
+  }
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function key(ns: string | undefined, name: string | undefined): string {
+  return `${ns ?? "default"}/${name ?? ""}`;
+}
+
+export interface IndexInput {
+  namespaces: readonly Namespace[];
+  nodes: readonly Node[];
+  pods: readonly Pod[];
+  services: readonly Service[];
+  endpointSlices: readonly EndpointSlice[];
+  secrets: readonly Secret[];
+}
+
+export function buildIndex(s: IndexInput, podLabels?: PodLabelIndex): ClusterIndex {
+  const namespaces = new Map(s.namespaces.map((n) => [n.metadata?.name ?? "", n]));
+  const nodes = new Map(s.nodes.map((n) => [n.metadata?.name ?? "", n]));
+  const nodeIPs = new Map<string, Node>();
+  for (const n of s.nodes) for (const a of n.status?.addresses ?? []) if (a.type !== "Hostname") nodeIPs.set(a.address, n);
+  const pods = new Map(s.pods.map((p) => [key(p.metadata?.namespace, p.metadata?.name), p]));
+  const podIPs = new Map<string, Pod>();
+  for (const p of s.pods) {
+    // hostNetwork pods share the node's IP: the IP names the node, not one of its pods.
+    if (p.spec?.hostNetwork) continue;
+    for (const ip of p.status?.podIPs ?? []) podIPs.set(ip.ip, p);
+  }
+  const services = new Map(s.services.map((x) => [key(x.metadata?.namespace, x.metadata?.name), x]));
+  const clusterIPs = new Map<string, Service>();
+  for (const x of s.services) {
+    for (const ip of x.spec?.clusterIPs ?? (x.spec?.clusterIP ? [x.spec.clusterIP] : [])) {
+      if (ip !== "None") clusterIPs.set(ip, x);
+    }
+  }
+  const slices = new Map<string, EndpointSlice[]>();
+  for (const sl of s.endpointSlices) {
+    const svc = sl.metadata?.labels?.[LABEL_SERVICE_NAME];
+    if (svc !== undefined) push(slices, key(sl.metadata?.namespace, svc), sl);
+  }
+  const secrets = new Map(s.secrets.map((x) => [key(x.metadata?.namespace, x.metadata?.name), x]));
+  const labelIndex = podLabels ?? new PodLabelIndex(s.pods);
+  return {
+    namespace: (name) => namespaces.get(name),
+    node: (name) => nodes.get(name),
+    pod: (ns, name) => pods.get(key(ns, name)),
+    podByIP: (ip) => podIPs.get(ip),
+    podsInNamespace: (ns) => labelIndex.inNamespace(ns),
+    selectPods: (ns, selector) => labelIndex.select(ns, selector),
+    service: (ns, name) => services.get(key(ns, name)),
+    serviceByClusterIP: (ip) => clusterIPs.get(ip),
+    slicesForService: (ns, name) => slices.get(key(ns, name)) ?? EMPTY,
+    secret: (ns, name) => secrets.get(key(ns, name)),
+    nodeByIP: (ip) => nodeIPs.get(ip),
+  };
+}

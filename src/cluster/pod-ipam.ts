@@ -1,0 +1,198 @@
+/**
+ * Pod IPs and pod status. Each node's CNI (flannel/kindnet with host-local
+ * IPAM) hands out addresses of the node's podCIDR: the network address is
+ * skipped, .1 is the bridge/gateway, so the first pod gets .2 (kind's CoreDNS
+ * pods are 10.244.0.2 and .3), and the broadcast address is never used.
+ * Allocation order is deterministic (michi's system pods first, then by
+ * namespace/name); a previous build's IP is kept while the pod stays on the
+ * same node. hostNetwork pods share the node's InternalIP.
+ */
+import type { Diagnostic } from "../api/diagnostics.js";
+import { type CIDR, cidrContains, cidrSize, formatIP, parseCIDR, parseIP } from "../api/net.js";
+import type { Node, Pod, PodCondition, PodStatus } from "../api/types.js";
+import { nodeInternalIP } from "./nodes.js";
+import { SYSTEM_ANNOTATION } from "./system-names.js";
+import type { PodDraft } from "./workloads.js";
+
+/** First host-local offset: .0 network, .1 gateway. */
+export const FIRST_POD_OFFSET = 2n;
+
+class NodePool {
+  private next = FIRST_POD_OFFSET;
+  private readonly used = new Set<bigint>();
+  private readonly last: bigint;
+  constructor(readonly cidr: CIDR) {
+    // IPv4 excludes the broadcast address; IPv6 has none but host-local still stops one short.
+    this.last = cidrSize(cidr) - 2n;
+  }
+  reserve(ip: string): boolean {
+    const p = parseIP(ip);
+    if (!p || !cidrContains(this.cidr, p)) return false;
+    const off = p.value - this.cidr.base;
+    if (off < FIRST_POD_OFFSET || off > this.last || this.used.has(off)) return false;
+    this.used.add(off);
+    return true;
+  }
+  allocate(): string | undefined {
+    while (this.next <= this.last) {
+      const off = this.next++;
+      if (!this.used.has(off)) {
+        this.used.add(off);
+        return formatIP({ family: this.cidr.family, value: this.cidr.base + off });
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Sort key: michi's system pods first, then namespace/name. */
+function podOrderKey(d: PodDraft): string {
+  const sys = d.pod.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true" ? "0" : "1";
+  return `${sys}${d.pod.metadata?.namespace}/${d.pod.metadata?.name}`;
+}
+
+function sortByKey<T>(list: readonly T[], key: (x: T) => string): T[] {
+  const keyed = list.map((x) => ({ x, k: key(x) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((e) => e.x);
+}
+
+function cond(type: string, ok: boolean, reason?: string): PodCondition {
+  const c: PodCondition = { type, status: ok ? "True" : "False" };
+  if (!ok && reason) c.reason = reason;
+  return c;
+}
+
+/** Conditions of a scheduled pod; shared between pods (the state is immutable). */
+const SCHEDULED_CONDITIONS = new Map<string, PodCondition[]>();
+function scheduledConditions(running: boolean, ready: boolean): PodCondition[] {
+  const k = `${running}/${ready}`;
+  let c = SCHEDULED_CONDITIONS.get(k);
+  if (!c) {
+    c = [
+      cond("PodReadyToStartContainers", running),
+      cond("Initialized", true),
+      cond("Ready", ready, "ContainersNotReady"),
+      cond("ContainersReady", ready, "ContainersNotReady"),
+      cond("PodScheduled", true),
+    ];
+    SCHEDULED_CONDITIONS.set(k, c);
+  }
+  return c;
+}
+
+/** Allocates pod IPs, fills status, and returns the pods sorted by namespace/name. */
+export function assignPodIPs(
+  drafts: readonly PodDraft[],
+  nodes: readonly Node[],
+  previousIP: ReadonlyMap<string, { node: string; ip: string }>,
+  diagnostics: Diagnostic[],
+): Pod[] {
+  const pools = new Map<string, NodePool>();
+  const nodeByName = new Map<string, Node>();
+  for (const n of nodes) {
+    const name = n.metadata?.name ?? "";
+    nodeByName.set(name, n);
+    const c = n.spec?.podCIDR ? parseCIDR(n.spec.podCIDR) : undefined;
+    if (c) pools.set(name, new NodePool(c));
+  }
+  const ordered = sortByKey(drafts, podOrderKey);
+  const hostIPLists = new Map<string, { ip: string }[]>();
+  const statusCache = new Map<readonly unknown[], Map<string, unknown>>();
+  const ips = new Map<PodDraft, string>();
+  // Pass 1: keep the IPs a previous build gave pods that stay on the same node.
+  for (const d of ordered) {
+    const meta = d.pod.metadata ?? {};
+    const prev = previousIP.get(`${meta.namespace}/${meta.name}`);
+    const nodeName = d.pod.spec?.nodeName;
+    if (!prev || !nodeName || prev.node !== nodeName || d.pod.spec?.hostNetwork) continue;
+    if (pools.get(nodeName)?.reserve(prev.ip)) ips.set(d, prev.ip);
+  }
+  // Pass 2: everything else, in the deterministic order.
+  for (const d of ordered) {
+    const spec = d.pod.spec;
+    const meta = d.pod.metadata ?? {};
+    const nodeName = spec?.nodeName;
+    const node = nodeName ? nodeByName.get(nodeName) : undefined;
+    const hostIP = node ? nodeInternalIP(node) : undefined;
+    let ip = ips.get(d);
+    if (ip === undefined && node && hostIP) {
+      if (spec?.hostNetwork) ip = hostIP;
+      else {
+        ip = pools.get(nodeName ?? "")?.allocate();
+        if (ip === undefined) {
+          diagnostics.push({
+            severity: "error",
+            code: "PodIPExhausted",
+            kind: "Pod",
+            namespace: meta.namespace ?? "default",
+            name: meta.name ?? "",
+            message: `no free IP in node ${nodeName}'s pod CIDR ${node.spec?.podCIDR ?? "(none)"}: the pod stays ContainerCreating`,
+          });
+        }
+      }
+    }
+    const scheduled = node !== undefined;
+    const running = scheduled && ip !== undefined;
+    const ready = running && d.health.ready;
+    const containers = spec?.containers ?? [];
+    const status: PodStatus & Record<string, unknown> = {
+      phase: running ? "Running" : "Pending",
+      conditions: scheduled
+        ? scheduledConditions(running, ready)
+        : [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: unschedulableMessage(nodes) }],
+      qosClass: "BestEffort",
+    };
+    if (hostIP) {
+      status.hostIP = hostIP;
+      let hostIPs = hostIPLists.get(hostIP);
+      if (!hostIPs) hostIPLists.set(hostIP, (hostIPs = [{ ip: hostIP }]));
+      status.hostIPs = hostIPs;
+    }
+    if (ip !== undefined) {
+      status.podIP = ip;
+      status.podIPs = [{ ip }];
+    }
+    if (scheduled) {
+      // Pods of one template share their containers array, and so their (identical) statuses.
+      let byState = statusCache.get(containers);
+      if (!byState) statusCache.set(containers, (byState = new Map()));
+      const sk = `${running}/${ready}`;
+      const cached = byState.get(sk);
+      if (cached) status.containerStatuses = cached;
+      else byState.set(sk, (status.containerStatuses = containers.map((c) => ({
+        name: c.name,
+        image: c.image ?? "",
+        imageID: "",
+        ready,
+        restartCount: 0,
+        started: running,
+        state: running ? { running: {} } : { waiting: { reason: "ContainerCreating" } },
+      }))));
+    }
+    d.pod.status = status;
+    if (d.health.terminating) {
+      // No clock in the model: the deletion is stamped at the epoch (docs/model.md "Time").
+      meta.deletionTimestamp = "1970-01-01T00:00:00Z";
+      (meta as Record<string, unknown>).deletionGracePeriodSeconds = spec?.terminationGracePeriodSeconds ?? 30;
+    }
+    if (!scheduled && !spec?.nodeName) {
+      diagnostics.push({
+        severity: "warning",
+        code: "Unschedulable",
+        kind: "Pod",
+        namespace: meta.namespace ?? "default",
+        name: meta.name ?? "",
+        message: `0/${nodes.length} nodes are available: the pod stays Pending (nodeSelector, taints or unschedulable nodes)`,
+      });
+    }
+  }
+  return sortByKey(
+    ordered.map((d) => d.pod),
+    (p) => `${p.metadata?.namespace}/${p.metadata?.name}`,
+  );
+}
+
+function unschedulableMessage(nodes: readonly Node[]): string {
+  return `0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector or had untolerated taints.`;
+}

@@ -1,0 +1,97 @@
+/**
+ * Where pods run. The default scheduler filters nodes (nodeSelector, taints,
+ * unschedulable, Ready) and then spreads a workload's replicas across the
+ * survivors (default PodTopologySpread on kubernetes.io/hostname plus
+ * least-allocated scoring). michi keeps the filter and replaces scoring with
+ * a deterministic round-robin per workload whose starting node is a hash of
+ * the workload's identity, so adding one workload never moves another's pods.
+ */
+import type { Diagnostic } from "../api/diagnostics.js";
+import type { Node, PodSpec } from "../api/types.js";
+import { fnv32a } from "./hash.js";
+import { nodeReady } from "./nodes.js";
+import type { PodDraft } from "./workloads.js";
+
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+
+function tolerates(tolerations: readonly Toleration[], taint: Taint): boolean {
+  return tolerations.some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.operator === "Exists") return t.key === undefined || t.key === "" || t.key === taint.key;
+    return t.key === taint.key && (t.value ?? "") === (taint.value ?? "");
+  });
+}
+
+/** Nodes this pod spec may be scheduled on (nodeSelector, NoSchedule/NoExecute taints, unschedulable). */
+export function eligibleNodes(nodes: readonly Node[], spec: PodSpec): Node[] {
+  const tolerations = (spec.tolerations as Toleration[] | undefined) ?? [];
+  return nodes.filter((n) => {
+    if (n.spec?.unschedulable || !nodeReady(n)) return false;
+    for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) {
+      if (n.metadata?.labels?.[k] !== v) return false;
+    }
+    for (const taint of (n.spec?.taints as Taint[] | undefined) ?? []) {
+      if ((taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !tolerates(tolerations, taint)) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * Sets spec.nodeName on every draft that has none. `previousNode` (ns/name →
+ * node) keeps a pod on the node a previous build put it on while that node is
+ * still eligible. Returns the drafts that could not be placed.
+ */
+export function schedule(
+  drafts: readonly PodDraft[],
+  nodes: readonly Node[],
+  previousNode: ReadonlyMap<string, string>,
+  diagnostics: Diagnostic[],
+): void {
+  const byName = new Map(nodes.map((n) => [n.metadata?.name ?? "", n]));
+  const cache = new Map<string, Node[]>();
+  for (const d of drafts) {
+    const spec = d.pod.spec;
+    const meta = d.pod.metadata ?? {};
+    if (!spec) continue;
+    if (spec.nodeName) {
+      if (!byName.has(spec.nodeName)) {
+        diagnostics.push({
+          severity: "warning",
+          code: "NodeNotFound",
+          kind: "Pod",
+          namespace: meta.namespace ?? "default",
+          name: meta.name ?? "",
+          field: "spec.nodeName",
+          message: `node "${spec.nodeName}" does not exist: no kubelet will run this pod (it stays Pending)`,
+        });
+      }
+      continue;
+    }
+    const key = JSON.stringify([spec.nodeSelector ?? {}, spec.tolerations ?? []]);
+    let eligible = cache.get(key);
+    if (!eligible) {
+      eligible = eligibleNodes(nodes, spec);
+      cache.set(key, eligible);
+    }
+    const prev = previousNode.get(`${meta.namespace}/${meta.name}`);
+    if (prev !== undefined && eligible.some((n) => n.metadata?.name === prev)) {
+      spec.nodeName = prev;
+      continue;
+    }
+    if (eligible.length === 0) continue;
+    const start = fnv32a(d.spreadKey) % eligible.length;
+    spec.nodeName = eligible[(start + d.spreadIndex) % eligible.length]?.metadata?.name ?? "";
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * The cluster DNS server: UDP and TCP (length-prefixed, pipelined) on one
+ * address, answering from whatever zone `getZone()` returns at the moment a
+ * query arrives (so swapping zones is atomic), forwarding the rest upstream.
+ * A thin adapter: semantics live in responder.ts, bytes in wire.ts.
+ */
+import dgram from "node:dgram";
+import net from "node:net";
+import { formatIP, parseIP } from "../api/net.js";
+import { buildQuery, Forwarder, type ForwardResult, parseUpstream } from "./forwarder.js";
+import { hostNameservers } from "./host-resolv.js";
+import { DnsMetrics } from "./metrics.js";
+import { canonicalIP } from "./names.js";
+import type { ResourceRecord } from "./records.js";
+import { RCODE, rcodeName } from "./records.js";
+import { answer } from "./responder.js";
+import { type DecodedQuery, decodeQuery, encodeError, encodeResponse } from "./wire.js";
+import type { Zone } from "./zone.js";
+
+export interface DnsServerOptions {
+  host: string;
+  /** 0 picks a free port (the same for UDP and TCP). */
+  port: number;
+  /** The current zone; undefined (not loaded yet) answers SERVFAIL. */
+  getZone: () => Zone | undefined;
+  /** Upstreams for out-of-zone names; default: the host's /etc/resolv.conf. `[]` disables forwarding. */
+  upstreams?: readonly string[];
+  /** Forward for clients outside 127.0.0.0/8 and ::1 too (an open resolver). Default false: they get REFUSED. */
+  openResolver?: boolean;
+  forwardTimeoutMs?: number;
+  maxConcurrentForwards?: number;
+  /** UDP socket receive buffer; default 4 MiB (capped by net.core.rmem_max). */
+  recvBufferSize?: number;
+  /** TCP connections idle longer than this are closed; default 10 s. */
+  tcpIdleTimeoutMs?: number;
+  /** Share the UDP socket with node:cluster siblings (default true, Node's own default). */
+  exclusive?: boolean;
+}
+
+export interface DnsServer {
+  readonly udpAddress: net.AddressInfo;
+  readonly tcpAddress: net.AddressInfo;
+  /** `host:port` both transports listen on. */
+  readonly address: string;
+  readonly forwarder: Forwarder | undefined;
+  metrics(): string;
+  close(): Promise<void>;
+}
+
+const MEMO_LIMIT = 100_000;
+
+function isLoopback(ip: string): boolean {
+  const p = parseIP(ip.startsWith("::ffff:") ? ip.slice(7) : ip);
+  if (!p) return false;
+  return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
+}
+
+function chaseRecords(msg: Buffer): ResourceRecord[] {
+  // A small reader for A/AAAA/CNAME answers from an upstream message.
+  const out: ResourceRecord[] = [];
+  const readName = (start: number): [string, number] | undefined => {
+    const labels: string[] = [];
+    let off = start;
+    let end: number | undefined;
+    for (let hops = 0; hops < 64; hops++) {
+      if (off >= msg.length) return undefined;
+      const len = msg[off]!;
+      if (len === 0) return [labels.join("."), end ?? off + 1];
+      if ((len & 0xc0) === 0xc0) {
+        if (off + 1 >= msg.length) return undefined;
+        end ??= off + 2;
+        off = ((len & 0x3f) << 8) | msg[off + 1]!;
+        continue;
+      }
+      if (off + 1 + len > msg.length) return undefined;
+      labels.push(msg.toString("latin1", off + 1, off + 1 + len));
+      off += 1 + len;
+    }
+    return undefined;
+  };
+  if (msg.length < 12) return out;
+  const an = msg.readUInt16BE(6);
+  let off = 12;
+  const q = readName(off);
+  if (!q) return out;
+  off = q[1] + 4;
+  for (let i = 0; i < an; i++) {
+    const n = readName(off);
+    if (!n || n[1] + 10 > msg.length) return out;
+    off = n[1];
+    const type = msg.readUInt16BE(off);
+    const ttl = msg.readUInt32BE(off + 4);
+    const rdlen = msg.readUInt16BE(off + 8);
+    const rd = off + 10;
+    if (rd + rdlen > msg.length) return out;
+    if (type === 1 && rdlen === 4)
+      out.push({ name: n[0], type: "A", ttl, data: [...msg.subarray(rd, rd + 4)].join(".") });
+    else if (type === 28 && rdlen === 16) {
+      let v = 0n;
+      for (let b = 0; b < 16; b++) v = (v << 8n) | BigInt(msg[rd + b]!);
+      out.push({ name: n[0], type: "AAAA", ttl, data: formatIP({ family: 6, value: v }) });
+    } else if (type === 5) {
+      const t = readName(rd);
+      if (t) out.push({ name: n[0], type: "CNAME", ttl, data: t[0] });
+    }
+    off = rd + rdlen;
+  }
+  return out;
+}
+
+export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
+  const upstreams = options.upstreams ?? hostNameservers();
+  let udp: dgram.Socket | undefined;
+  let tcp: net.Server | undefined;
+  const family = net.isIPv6(options.host) ? 6 : 4;
+
+  // UDP first (port 0 picks one), then TCP on the same port; retry when TCP finds it taken.
+  for (let attempt = 0; ; attempt++) {
+    udp = dgram.createSocket({
+      type: family === 6 ? "udp6" : "udp4",
+      recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024,
+    });
+    const u = udp;
+    await new Promise<void>((resolve, reject) => {
+      u.once("error", reject);
+      u.bind({ address: options.host, port: options.port, exclusive: options.exclusive === false }, () => {
+        u.off("error", reject);
+        resolve();
+      });
+    });
+    const port = u.address().port;
+    const t = net.createServer({ pauseOnConnect: false });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        t.once("error", reject);
+        t.listen({ host: options.host, port, exclusive: options.exclusive === false }, () => {
+          t.off("error", reject);
+          resolve();
+        });
+      });
+      tcp = t;
+      break;
+    } catch (err) {
+      u.close();
+      if (options.port !== 0 || attempt >= 5) throw err;
+    }
+  }
+  const udpSock = udp;
+  const tcpServer = tcp;
+  const udpAddress = udpSock.address();
+  const tcpAddress = tcpServer.address() as net.AddressInfo;
+  const serverLabel = `dns://${family === 6 ? `[${options.host}]` : options.host}:${udpAddress.port}`;
+  const metrics = new DnsMetrics(serverLabel);
+  // Never forward to ourselves: CoreDNS's `loop` plugin would stop the server; we just skip that upstream.
+  const usable = upstreams.filter((u) => {
+    const p = parseUpstream(u);
+    return !p || p.port !== udpAddress.port || canonicalIP(p.host) !== canonicalIP(options.host);
+  });
+  const forwarder =
+    usable.length > 0
+      ? new Forwarder({
+          upstreams: usable,
+          ...(options.forwardTimeoutMs !== undefined ? { timeoutMs: options.forwardTimeoutMs } : {}),
+          ...(options.maxConcurrentForwards !== undefined
+            ? { maxConcurrent: options.maxConcurrentForwards }
+            : {}),
+          metrics,
+        })
+      : undefined;
+  if (forwarder) metrics.cacheEntries = () => forwarder.cacheEntries;
+
+  // Encoded answers per zone, keyed by everything but the ID: the hot path is a Map lookup and a copy.
+  let memoZone: Zone | undefined;
+  const memo = new Map<string, Buffer>();
+
+  const finish = (
+    proto: "udp" | "tcp",
+    fam: 4 | 6,
+    qtype: number,
+    start: number,
+    out: Buffer,
+    plugin: string,
+    rcode = out.length >= 4 ? out[3]! & 0xf : RCODE.SERVFAIL,
+  ) => {
+    metrics.request(proto, fam, qtype);
+    metrics.response(rcodeName(rcode), plugin, qtype, (performance.now() - start) / 1000);
+    return out;
+  };
+
+  const handle = (
+    msg: Buffer,
+    proto: "udp" | "tcp",
+    remote: string,
+  ): Buffer | Promise<Buffer | undefined> | undefined => {
+    const start = performance.now();
+    const fam: 4 | 6 = remote.includes(":") && !remote.startsWith("::ffff:") ? 6 : 4;
+    const d = decodeQuery(msg);
+    if (d.kind === "drop") return undefined;
+    if (d.kind === "reject") {
+      const h = d.questionEnd !== undefined ? { ...d, questionEnd: d.questionEnd } : d;
+      return finish(proto, fam, 0, start, encodeError(msg, h, d.rcode), "");
+    }
+    const q: DecodedQuery = d;
+    if (q.edns && q.edns.version > 0) {
+      // RFC 6891 §6.1.3: unknown EDNS version → BADVERS with an OPT of version 0.
+      const out = encodeError(msg, { ...q, edns: { ...q.edns, version: 0 } }, RCODE.BADVERS);
+      return finish(proto, fam, q.type, start, out, "", RCODE.BADVERS);
+    }
+    const zone = options.getZone();
+    if (!zone) return finish(proto, fam, q.type, start, encodeError(msg, q, RCODE.SERVFAIL), "kubernetes");
+    const maxSize = proto === "tcp" ? 65535 : Math.max(512, q.edns?.udpSize ?? 512);
+    if (memoZone !== zone) {
+      memo.clear();
+      memoZone = zone;
+    }
+    const key = `${proto === "tcp" ? "t" : maxSize}|${q.edns ? (q.edns.dnssecOk ? "D" : "E") : "-"}|${msg.toString("latin1", 2, 4)}${msg.toString("latin1", 12, q.questionEnd)}`;
+    const cached = memo.get(key);
+    if (cached) {
+      const out = Buffer.from(cached);
+      out.writeUInt16BE(q.id, 0);
+      return finish(proto, fam, q.type, start, out, "kubernetes");
+    }
+    const resp = answer(zone, { name: q.name, type: q.type });
+    if (resp.forward) {
+      if (!forwarder) return finish(proto, fam, q.type, start, encodeError(msg, q, RCODE.SERVFAIL), "");
+      if (!options.openResolver && !isLoopback(remote)) {
+        return finish(proto, fam, q.type, start, encodeError(msg, q, RCODE.REFUSED), "");
+      }
+      return forwarder.forward(msg, proto).then((r: ForwardResult) => {
+        if (r.kind === "response")
+          return finish(proto, fam, q.type, start, r.message, r.cached ? "cache" : "forward");
+        const rcode = r.kind === "refused" ? RCODE.REFUSED : RCODE.SERVFAIL;
+        return finish(proto, fam, q.type, start, encodeError(msg, q, rcode), "forward");
+      });
+    }
+    const encode = (answers: ResourceRecord[]) =>
+      encodeResponse({
+        id: q.id,
+        opcode: q.opcode,
+        rd: q.rd,
+        cd: q.cd,
+        rcode: resp.rcode,
+        authoritative: resp.authoritative,
+        query: msg,
+        questionEnd: q.questionEnd,
+        questionName: q.name,
+        answers,
+        authority: resp.authority,
+        additional: resp.additional,
+        ...(q.edns ? { edns: q.edns } : {}),
+        maxSize,
+      });
+    if (resp.chase && forwarder && (options.openResolver || isLoopback(remote))) {
+      const chase = resp.chase;
+      return forwarder.forward(buildQuery(chase.name, chase.type), proto).then((r) => {
+        const extra = r.kind === "response" ? chaseRecords(r.message) : [];
+        return finish(proto, fam, q.type, start, encode([...resp.answers, ...extra]), "kubernetes");
+      });
+    }
+    const out = encode(resp.answers);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, out);
+    return finish(proto, fam, q.type, start, Buffer.from(out), "kubernetes");
+  };
+
+  const safeHandle = (
+    msg: Buffer,
+    proto: "udp" | "tcp",
+    remote: string,
+  ): Buffer | Promise<Buffer | undefined> | undefined => {
+    try {
+      const r = handle(msg, proto, remote);
+      if (r instanceof Promise) return r.catch(() => servfail(msg));
+      return r;
+    } catch {
+      return servfail(msg);
+    }
+  };
+
+  const servfail = (msg: Buffer): Buffer | undefined => {
+    const d = decodeQuery(msg);
+    if (d.kind !== "query") return undefined;
+    return encodeError(msg, d, RCODE.SERVFAIL);
+  };
+
+  udpSock.on("message", (msg, rinfo) => {
+    const reply = (out: Buffer | undefined) => {
+      if (out) udpSock.send(out, rinfo.port, rinfo.address, () => {});
+    };
+    const r = safeHandle(msg, "udp", rinfo.address);
+    if (r instanceof Promise) r.then(reply, () => {});
+    else reply(r);
+  });
+  udpSock.on("error", () => {});
+
+  const connections = new Set<net.Socket>();
+  tcpServer.maxConnections = 1000;
+  tcpServer.on("connection", (sock) => {
+    connections.add(sock);
+    sock.setNoDelay(true);
+    sock.setTimeout(options.tcpIdleTimeoutMs ?? 10_000, () => sock.destroy());
+    let buf = Buffer.alloc(0);
+    const remote = sock.remoteAddress ?? "";
+    const write = (out: Buffer | undefined) => {
+      if (!out || sock.destroyed) return;
+      const len = Buffer.allocUnsafe(2);
+      len.writeUInt16BE(out.length, 0);
+      sock.write(Buffer.concat([len, out]));
+    };
+    sock.on("data", (chunk) => {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      // Pipelined queries: answer every complete frame; replies may come back out of order (RFC 7766 §6.2.1.1).
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const frame = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        const r = safeHandle(frame, "tcp", remote);
+        if (r instanceof Promise) r.then(write, () => {});
+        else write(r);
+      }
+    });
+    sock.on("error", () => {});
+    sock.on("close", () => connections.delete(sock));
+  });
+  tcpServer.on("error", () => {});
+
+  return {
+    udpAddress,
+    tcpAddress,
+    address: family === 6 ? `[${options.host}]:${udpAddress.port}` : `${options.host}:${udpAddress.port}`,
+    forwarder,
+    metrics: () => metrics.render(),
+    close: async () => {
+      forwarder?.close();
+      for (const c of connections) c.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => udpSock.close(() => resolve())),
+        new Promise<void>((resolve) => tcpServer.close(() => resolve())),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Access log lines: ingress-nginx's default `upstreaminfo` format, or one JSON
+ * object per request. Both name the ingress, service and matched rule so a
+ * line can be traced back to the manifest.
+ */
+
+export interface AccessLogEntry {
+  time: Date;
+  remoteAddr: string;
+  method: string;
+  uri: string;
+  httpVersion: string;
+  status: number;
+  bodyBytesSent: number;
+  referer: string;
+  userAgent: string;
+  requestLength: number;
+  requestTimeMs: number;
+  /** ingress-nginx upstream name `ns-svc-port`, or "" (controller answered). */
+  upstreamName: string;
+  alternativeUpstreamName: string;
+  upstreamAddr: string;
+  upstreamResponseLength: number | undefined;
+  upstreamResponseTimeMs: number | undefined;
+  upstreamStatus: number | undefined;
+  requestId: string;
+  host: string;
+  ingress: string;
+  service: string;
+  rule: string;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const p2 = (n: number) => String(n).padStart(2, "0");
+
+/** nginx $time_local, in UTC. */
+export function timeLocal(d: Date): string {
+  return `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
+}
+
+const dash = (v: string | number | undefined) => (v === undefined || v === "" ? "-" : String(v));
+const quoteSafe = (s: string) => s.replace(/["\\\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+
+export function formatUpstreamInfo(e: AccessLogEntry): string {
+  const secs = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000).toFixed(3));
+  return (
+    `${e.remoteAddr} - - [${timeLocal(e.time)}] "${quoteSafe(`${e.method} ${e.uri} HTTP/${e.httpVersion}`)}" ${e.status} ${e.bodyBytesSent} ` +
+    `"${quoteSafe(dash(e.referer))}" "${quoteSafe(dash(e.userAgent))}" ${e.requestLength} ${secs(e.requestTimeMs)} ` +
+    `[${e.upstreamName}] [${e.alternativeUpstreamName}] ${dash(e.upstreamAddr)} ${dash(e.upstreamResponseLength)} ${secs(e.upstreamResponseTimeMs)} ${dash(e.upstreamStatus)} ${e.requestId}`
+  );
+}
+
+export function formatJSON(e: AccessLogEntry): string {
+  return JSON.stringify({
+    time: e.time.toISOString(),
+    remote_addr: e.remoteAddr,
+    request_id: e.requestId,
+    method: e.method,
+    uri: e.uri,
+    protocol: `HTTP/${e.httpVersion}`,
+    host: e.host,
+    status: e.status,
+    bytes_sent: e.bodyBytesSent,
+    request_length: e.requestLength,
+    request_time: e.requestTimeMs / 1000,
+    referer: e.referer,
+    user_agent: e.userAgent,
+    ingress: e.ingress,
+    service: e.service,
+    rule: e.rule,
+    upstream_name: e.upstreamName,
+    upstream_alternative_name: e.alternativeUpstreamName,
+    upstream_addr: e.upstreamAddr,
+    upstream_status: e.upstreamStatus ?? null,
+    upstream_response_time: e.upstreamResponseTimeMs === undefined ? null : e.upstreamResponseTimeMs / 1000,
+  });
+}

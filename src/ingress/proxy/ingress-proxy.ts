@@ -1,0 +1,612 @@
+/**
+ * The ingress controller's data plane: HTTP and HTTPS listeners that decide
+ * each request with routeRequest (the same code `michi route` runs) and
+ * proxy it to a ready endpoint over keep-alive connection pools.
+ *
+ * Each request reads the route table once when it starts (getTable), so a
+ * table swap is atomic per request and never fails one in flight. Behaviour
+ * follows ingress-nginx: round-robin with the next endpoint tried on
+ * connection failure (proxy_next_upstream error timeout, 3 tries), 502 on
+ * refused, 504 on timeouts, X-Forwarded-* and X-Request-ID set, hop-by-hop
+ * headers dropped, WebSocket upgrades tunnelled, SNI picks the certificate.
+ */
+import { randomBytes } from "node:crypto";
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import https from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { Duplex } from "node:stream";
+import tls, { type SecureContext } from "node:tls";
+import type { LocationConfig } from "../annotations.js";
+import { affinityKey, findServer, normalizeHost, type RouteDecision, routeRequest } from "../route-request.js";
+import type { EndpointRef, RouteTable, ServerTLS } from "../route-types.js";
+import { type AccessLogEntry, formatJSON, formatUpstreamInfo } from "./access-log.js";
+import { generateDefaultCertificate, type PemPair } from "./default-cert.js";
+import { errorPage, statusText } from "./error-pages.js";
+import { connectionTokens, isHopHeader } from "./hop-headers.js";
+import { IngressMetrics } from "./metrics.js";
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface IngressProxyOptions {
+  http?: ListenAddress;
+  https?: ListenAddress;
+  getTable: () => RouteTable;
+  /** Model endpoint → the local address to connect to. */
+  upstream: (ep: { ip: string; port: number }) => { host: string; port: number };
+  /** Bind outgoing connections here so backends see the controller pod as the source. */
+  localAddress?: string;
+  onAccessLog?: (line: string, entry: AccessLogEntry) => void;
+  accessLogFormat?: "upstreaminfo" | "json";
+  /** Add `X-Michi-Route` naming the matched ingress, rule and backend to responses. */
+  debugHeader?: boolean;
+  /** Served for names no Secret covers; generated when omitted. */
+  defaultCertificate?: PemPair;
+  /** proxy_next_upstream_tries (default 3). */
+  upstreamTries?: number;
+  /** Client keep-alive timeout (nginx keepalive_timeout, default 75 s). */
+  keepAliveTimeoutMs?: number;
+}
+
+export interface IngressProxy {
+  readonly addresses: { http?: AddressInfo; https?: AddressInfo };
+  /** Prometheus text exposition. */
+  metrics(): string;
+  /** Stop accepting, let in-flight requests finish (up to graceMs), then close everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const UPSTREAM_ERRORS_TIMEOUT = "MICHI_UPSTREAM_TIMEOUT";
+
+class UpstreamTimeout extends Error {
+  readonly code = UPSTREAM_ERRORS_TIMEOUT;
+}
+
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+
+export async function startIngressProxy(opts: IngressProxyOptions): Promise<IngressProxy> {
+  const metrics = new IngressMetrics();
+  const agentOpts = { keepAlive: true, maxSockets: 1024, maxFreeSockets: 320, scheduling: "lifo" as const };
+  const httpAgent = new http.Agent(agentOpts);
+  // ingress-nginx does not verify upstream certificates by default (proxy_ssl_verify off).
+  const httpsAgent = new https.Agent({ ...agentOpts, rejectUnauthorized: false });
+  const rr = new Map<string, number>();
+  const tunnels = new Set<Duplex>();
+  const sockets = new Set<Socket>();
+  const track = (sock: Socket) => {
+    sockets.add(sock);
+    sock.once("close", () => sockets.delete(sock));
+  };
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  let httpsPort: number | undefined;
+
+  const log = (e: AccessLogEntry) => {
+    if (!opts.onAccessLog) return;
+    opts.onAccessLog(opts.accessLogFormat === "json" ? formatJSON(e) : formatUpstreamInfo(e), e);
+  };
+
+  const handle = (scheme: "http" | "https", listenPort: () => number) => (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    const started = performance.now();
+    const table = opts.getTable();
+    metrics.noteTable(table);
+    const clHeader = req.headers["content-length"];
+    const contentLength = clHeader !== undefined ? Number(clHeader) : undefined;
+    const d = routeRequest(table, {
+      method: req.method ?? "GET",
+      scheme,
+      host: req.headers.host ?? "",
+      path: req.url ?? "/",
+      headers: req.headers,
+      sourceIP: req.socket.remoteAddress ?? "",
+      ...(contentLength !== undefined && Number.isFinite(contentLength) ? { contentLength } : {}),
+      random: Math.random(),
+      ...(httpsPort !== undefined ? { httpsPort } : {}),
+    });
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomBytes(16).toString("hex");
+    const st: ReqState = { bytesSent: 0, upstreamAddr: "", upstreamStatus: undefined, upstreamStart: 0, upstreamEnd: undefined, servedBy: undefined };
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      inFlight--;
+      if (inFlight === 0 && drained) drained();
+      const now = performance.now();
+      const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} (${d.rule.pathType})` : "";
+      metrics.observe(
+        {
+          host: d.server,
+          ingress: d.ingress?.name ?? "",
+          namespace: d.ingress?.namespace ?? "",
+          service: d.backend?.service.split("/")[1] ?? "",
+          path: d.rule?.path ?? "",
+          method: req.method ?? "",
+          status: res.statusCode,
+          canary: d.canary?.used ? d.canary.ingress : "",
+        },
+        (now - started) / 1000,
+      );
+      if (opts.onAccessLog) {
+        log({
+          time: new Date(),
+          remoteAddr: req.socket.remoteAddress ?? "-",
+          method: req.method ?? "",
+          uri: req.url ?? "",
+          httpVersion: req.httpVersion,
+          status: res.statusCode,
+          bodyBytesSent: st.bytesSent,
+          referer: String(req.headers.referer ?? ""),
+          userAgent: String(req.headers["user-agent"] ?? ""),
+          requestLength: Number(clHeader ?? 0),
+          requestTimeMs: now - started,
+          upstreamName: d.action === "proxy" && d.backend ? d.backend.upstream : "",
+          alternativeUpstreamName: d.canary && !d.canary.used ? "" : "",
+          upstreamAddr: st.upstreamAddr,
+          upstreamResponseLength: st.upstreamStatus !== undefined ? st.bytesSent : undefined,
+          upstreamResponseTimeMs: st.upstreamEnd !== undefined ? st.upstreamEnd - st.upstreamStart : undefined,
+          upstreamStatus: st.upstreamStatus,
+          requestId,
+          host: req.headers.host ?? "",
+          ingress: d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "",
+          service: d.backend?.service ?? "",
+          rule,
+        });
+      }
+    };
+    res.once("finish", finish);
+    res.once("close", finish);
+
+    if (opts.debugHeader) res.setHeader("x-michi-route", debugValue(d));
+    if (d.action !== "proxy") {
+      reply(res, d, st);
+      return;
+    }
+    proxyRequest(req, res, d, st, {
+      scheme,
+      listenPort: listenPort(),
+      requestId,
+      agent: d.config.backendProtocol === "HTTPS" ? httpsAgent : httpAgent,
+      rr,
+      opts,
+    });
+  };
+
+  const upgrade = (scheme: "http" | "https", listenPort: () => number) => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    const table = opts.getTable();
+    const d = routeRequest(table, {
+      method: req.method ?? "GET",
+      scheme,
+      host: req.headers.host ?? "",
+      path: req.url ?? "/",
+      headers: req.headers,
+      sourceIP: req.socket.remoteAddress ?? "",
+      random: Math.random(),
+      ...(httpsPort !== undefined ? { httpsPort } : {}),
+    });
+    if (d.action !== "proxy" || d.endpoints.length === 0) {
+      const body = errorPage(d.status);
+      const loc = d.location ? `Location: ${d.location}\r\n` : "";
+      socket.end(`HTTP/1.1 ${d.status} ${statusText(d.status)}\r\n${loc}Content-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    const ep = pickEndpoint(d, rr);
+    const target = opts.upstream(ep);
+    const headers = upstreamHeaders(req, d, scheme, listenPort(), randomBytes(16).toString("hex"));
+    headers.connection = "Upgrade";
+    headers.upgrade = req.headers.upgrade ?? "websocket";
+    const mod = d.config.backendProtocol === "HTTPS" ? https : http;
+    const preq = mod.request({
+      host: target.host,
+      port: target.port,
+      method: req.method ?? "GET",
+      path: d.upstreamPath ?? "/",
+      headers,
+      agent: false,
+      setHost: false,
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      ...(d.config.backendProtocol === "HTTPS" ? { rejectUnauthorized: false } : {}),
+    });
+    preq.setTimeout(d.config.connectTimeoutMs, () => preq.destroy(new UpstreamTimeout("connect timeout")));
+    preq.on("upgrade", (pres, psock, phead) => {
+      preq.setTimeout(0);
+      let head2 = `HTTP/1.1 101 ${statusText(101)}\r\n`;
+      for (let i = 0; i < pres.rawHeaders.length; i += 2) head2 += `${pres.rawHeaders[i]}: ${pres.rawHeaders[i + 1]}\r\n`;
+      socket.write(`${head2}\r\n`);
+      if (phead.length > 0) socket.write(phead);
+      if (head.length > 0) psock.write(head);
+      tunnels.add(socket);
+      const done = () => {
+        tunnels.delete(socket);
+        psock.destroy();
+        socket.destroy();
+      };
+      psock.on("error", done);
+      psock.on("close", done);
+      socket.on("close", done);
+      psock.pipe(socket);
+      socket.pipe(psock);
+    });
+    preq.on("response", (pres) => {
+      // The backend declined the upgrade: relay its answer and close.
+      let head2 = `HTTP/1.1 ${pres.statusCode ?? 502} ${pres.statusMessage ?? ""}\r\n`;
+      for (let i = 0; i < pres.rawHeaders.length; i += 2) {
+        const n = (pres.rawHeaders[i] ?? "").toLowerCase();
+        if (n === "connection" || n === "transfer-encoding" || n === "keep-alive") continue;
+        head2 += `${pres.rawHeaders[i]}: ${pres.rawHeaders[i + 1]}\r\n`;
+      }
+      socket.write(`${head2}Connection: close\r\n\r\n`);
+      pres.pipe(socket);
+    });
+    preq.on("error", (err) => {
+      const code = (err as NodeJS.ErrnoException).code === UPSTREAM_ERRORS_TIMEOUT ? 504 : 502;
+      const body = errorPage(code);
+      if (socket.writable) socket.end(`HTTP/1.1 ${code} ${statusText(code)}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
+    preq.end();
+  };
+
+  const serverOpts = {
+    keepAliveTimeout: opts.keepAliveTimeoutMs ?? 75_000,
+    headersTimeout: 60_000,
+    requestTimeout: 300_000,
+    // Duplicate Content-Length / Transfer-Encoding conflicts are parse errors (400) in llhttp's strict mode.
+    insecureHTTPParser: false,
+  };
+  const addresses: { http?: AddressInfo; https?: AddressInfo } = {};
+  const servers: http.Server[] = [];
+
+  const onClientError = (err: Error & { code?: string }, socket: Duplex) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    const body = errorPage(code);
+    socket.end(`HTTP/1.1 ${code} ${statusText(code)}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  };
+
+  if (opts.http) {
+    const srv = http.createServer(serverOpts);
+    let port = 0;
+    srv.on("request", handle("http", () => port));
+    srv.on("upgrade", upgrade("http", () => port));
+    srv.on("clientError", onClientError);
+    srv.on("connection", track);
+    await listen(srv, opts.http);
+    addresses.http = srv.address() as AddressInfo;
+    port = addresses.http.port;
+    servers.push(srv);
+  }
+  if (opts.https) {
+    const def = opts.defaultCertificate ?? (await generateDefaultCertificate());
+    const defaultCtx = tls.createSecureContext({ cert: def.cert, key: def.key, minVersion: "TLSv1.2" });
+    const contexts = new WeakMap<ServerTLS, SecureContext | null>();
+    const srv = https.createServer({
+      ...serverOpts,
+      cert: def.cert,
+      key: def.key,
+      minVersion: "TLSv1.2",
+      ALPNProtocols: ["http/1.1"],
+      SNICallback: (servername, cb) => {
+        // SNI picks the certificate; the Host header (later) picks the route.
+        const server = findServer(opts.getTable(), normalizeHost(servername));
+        const t = server.tls;
+        if (!t?.cert || !t.key) return cb(null, defaultCtx);
+        let ctx = contexts.get(t);
+        if (ctx === undefined) {
+          try {
+            ctx = tls.createSecureContext({ cert: t.cert, key: t.key, minVersion: "TLSv1.2" });
+          } catch {
+            ctx = null;
+          }
+          contexts.set(t, ctx);
+        }
+        cb(null, ctx ?? defaultCtx);
+      },
+    });
+    let port = 0;
+    srv.on("request", handle("https", () => port));
+    srv.on("upgrade", upgrade("https", () => port));
+    srv.on("clientError", onClientError);
+    srv.on("tlsClientError", (_err, socket) => socket.destroy());
+    srv.on("connection", track);
+    await listen(srv, opts.https);
+    addresses.https = srv.address() as AddressInfo;
+    port = addresses.https.port;
+    httpsPort = port;
+    servers.push(srv);
+  }
+
+  return {
+    addresses,
+    metrics: () => metrics.render(),
+    close: async (graceMs = 5_000) => {
+      const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const s of servers) s.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      }
+      for (const s of servers) s.closeAllConnections();
+      for (const t of tunnels) t.destroy();
+      for (const sock of sockets) sock.destroy();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+      await closed;
+    },
+  };
+}
+
+function listen(srv: http.Server, addr: ListenAddress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    srv.once("error", reject);
+    srv.listen(addr.port, addr.host, () => {
+      srv.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+interface ReqState {
+  bytesSent: number;
+  upstreamAddr: string;
+  upstreamStatus: number | undefined;
+  upstreamStart: number;
+  upstreamEnd: number | undefined;
+  servedBy: EndpointRef | undefined;
+}
+
+function debugValue(d: RouteDecision): string {
+  const ing = d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "-";
+  const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} ${d.rule.pathType}` : "default-backend";
+  const be = d.backend ? `${d.backend.service}:${d.backend.port}` : "-";
+  return `ingress=${ing}; rule=${rule}; backend=${be}; status=${d.status}`.replace(/[^\x20-\x7e]/g, "?");
+}
+
+function reply(res: ServerResponse, d: RouteDecision, st: ReqState): void {
+  for (const [k, v] of Object.entries(d.responseHeaders)) res.setHeader(k, v);
+  res.setHeader("server", "michi");
+  if (d.status === 204) {
+    res.setHeader("content-type", "text/plain charset=UTF-8");
+    res.setHeader("content-length", "0");
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  const body = errorPage(d.status);
+  if (d.location) res.setHeader("location", d.location);
+  if (d.status === 400) res.shouldKeepAlive = false;
+  if (d.status === 413) lingerDiscard(res);
+  res.setHeader("content-type", "text/html");
+  res.setHeader("content-length", Buffer.byteLength(body));
+  res.writeHead(d.status);
+  st.bytesSent = Buffer.byteLength(body);
+  res.end(res.req.method === "HEAD" ? undefined : body);
+}
+
+/**
+ * Like nginx's lingering close: after refusing a body, keep reading (and
+ * discarding) it so the client sees the response instead of a reset; give
+ * up (close) after 5 s or 64 MiB.
+ */
+function lingerDiscard(res: ServerResponse): void {
+  const req = res.req;
+  const sock = req.socket;
+  let discarded = 0;
+  const timer = setTimeout(() => sock.destroy(), 5_000);
+  timer.unref();
+  req.on("data", (c: Buffer) => {
+    discarded += c.length;
+    if (discarded > 64 * 1024 * 1024) sock.destroy();
+  });
+  req.once("end", () => clearTimeout(timer));
+  req.resume();
+}
+
+function pickEndpoint(d: RouteDecision, rr: Map<string, number>): EndpointRef {
+  if (d.stickyEndpoint) return d.stickyEndpoint;
+  const key = d.backend?.upstream ?? "";
+  const n = d.endpoints.length;
+  const i = (rr.get(key) ?? 0) % n;
+  rr.set(key, (i + 1) % n);
+  return d.endpoints[i] as EndpointRef;
+}
+
+function upstreamHeaders(req: IncomingMessage, d: RouteDecision, scheme: string, listenPort: number, requestId: string): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  const conn = connectionTokens(req.headers.connection);
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || isHopHeader(k) || conn?.has(k)) continue;
+    // httpoxy: never forward a Proxy header; X-Forwarded-* are the controller's to set.
+    if (k === "proxy" || k.startsWith("x-forwarded-") || k === "x-real-ip" || k === "x-request-id" || k === "x-scheme" || k === "x-original-forwarded-for") continue;
+    out[k] = v;
+  }
+  const remote = (req.socket.remoteAddress ?? "").replace(/^::ffff:(?=\d+\.)/, "");
+  const host = req.headers.host ?? "";
+  out.host = d.upstreamHost ?? host;
+  out["x-request-id"] = requestId;
+  out["x-real-ip"] = remote;
+  // ingress-nginx default (use-forwarded-headers false): the client's own X-Forwarded-For is not trusted.
+  out["x-forwarded-for"] = remote;
+  const xff = req.headers["x-forwarded-for"];
+  if (xff !== undefined) out["x-original-forwarded-for"] = xff;
+  out["x-forwarded-host"] = host;
+  out["x-forwarded-port"] = String(listenPort);
+  out["x-forwarded-proto"] = scheme;
+  out["x-forwarded-scheme"] = scheme;
+  out["x-scheme"] = scheme;
+  for (const [k, v] of Object.entries(d.upstreamHeaders)) out[k] = v;
+  return out;
+}
+
+interface ProxyCtx {
+  scheme: "http" | "https";
+  listenPort: number;
+  requestId: string;
+  agent: http.Agent;
+  rr: Map<string, number>;
+  opts: IngressProxyOptions;
+}
+
+function isRetryable(err: NodeJS.ErrnoException): boolean {
+  return (
+    err.code === "ECONNREFUSED" ||
+    err.code === "EHOSTUNREACH" ||
+    err.code === "ENETUNREACH" ||
+    err.code === "EADDRNOTAVAIL" ||
+    err.code === "ECONNRESET" ||
+    err.code === UPSTREAM_ERRORS_TIMEOUT
+  );
+}
+
+function cookieHeader(cfg: LocationConfig, d: RouteDecision, ep: EndpointRef, scheme: string): string | undefined {
+  const a = cfg.affinity;
+  if (!a) return undefined;
+  const path = a.path ?? (d.matched?.regex ? "/" : (d.matched?.path ?? "/"));
+  let c = `${a.cookieName}=${affinityKey(ep)}; Path=${path}`;
+  if (a.expires !== undefined) c += `; Expires=${new Date(Date.now() + a.expires * 1000).toUTCString()}`;
+  if (a.maxAge !== undefined) c += `; Max-Age=${a.maxAge}`;
+  if (a.domain) c += `; Domain=${a.domain}`;
+  if (a.sameSite) c += `; SameSite=${a.sameSite}`;
+  if (a.secure || (a.sameSite === "None" && scheme === "https")) c += "; Secure";
+  return `${c}; HttpOnly`;
+}
+
+function proxyRequest(req: IncomingMessage, res: ServerResponse, d: RouteDecision, st: ReqState, ctx: ProxyCtx): void {
+  const cfg = d.config;
+  const n = d.endpoints.length;
+  const first = pickEndpoint(d, ctx.rr);
+  const startIndex = d.endpoints.indexOf(first);
+  const tries = Math.min(ctx.opts.upstreamTries ?? 3, n);
+  const headers = upstreamHeaders(req, d, ctx.scheme, ctx.listenPort, ctx.requestId);
+  const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
+  if (hasBody && req.headers["content-length"] !== undefined) headers["content-length"] = req.headers["content-length"];
+  else if (hasBody) headers["transfer-encoding"] = "chunked";
+  const mod = cfg.backendProtocol === "HTTPS" ? https : http;
+  let bodyStarted = false;
+  let clientGone = false;
+  let active: http.ClientRequest | undefined;
+  res.once("close", () => {
+    if (!res.writableFinished) {
+      clientGone = true;
+      active?.destroy();
+    }
+  });
+
+  const fail = (code: number) => {
+    if (clientGone) return;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    d.status = code;
+    d.action = "respond";
+    d.location = undefined;
+    reply(res, d, st);
+  };
+
+  const attempt = (k: number, staleRetry: boolean) => {
+    const ep = d.endpoints[(startIndex + k) % n] as EndpointRef;
+    const target = ctx.opts.upstream(ep);
+    st.upstreamAddr = st.upstreamAddr ? `${st.upstreamAddr}, ${ep.ip}:${ep.port}` : `${ep.ip}:${ep.port}`;
+    st.upstreamStart = performance.now();
+    const preq = mod.request({
+      host: target.host,
+      port: target.port,
+      method: req.method ?? "GET",
+      path: d.upstreamPath ?? "/",
+      headers,
+      agent: ctx.agent,
+      setHost: false,
+      ...(ctx.opts.localAddress ? { localAddress: ctx.opts.localAddress } : {}),
+    });
+    active = preq;
+    let connected = false;
+    const connectTimer = setTimeout(() => preq.destroy(new UpstreamTimeout("upstream connect timed out")), cfg.connectTimeoutMs);
+    const onConnected = () => {
+      if (connected) return;
+      connected = true;
+      clearTimeout(connectTimer);
+      preq.setTimeout(cfg.readTimeoutMs, () => preq.destroy(new UpstreamTimeout("upstream timed out")));
+      if (!hasBody) {
+        preq.end();
+        return;
+      }
+      bodyStarted = true;
+      let bytes = 0;
+      req.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > cfg.proxyBodySize) {
+          req.unpipe(preq);
+          preq.destroy();
+          clientGone = false;
+          fail(413);
+        }
+      });
+      req.pipe(preq);
+    };
+    preq.on("socket", (sock: Socket) => {
+      if (sock.connecting) sock.once("connect", onConnected);
+      else onConnected();
+    });
+    preq.on("response", (pres) => {
+      clearTimeout(connectTimer);
+      st.upstreamStatus = pres.statusCode;
+      st.servedBy = ep;
+      if (clientGone) {
+        pres.destroy();
+        return;
+      }
+      const out: OutgoingHttpHeaders = {};
+      const conn = connectionTokens(pres.headers.connection);
+      for (const [key, v] of Object.entries(pres.headers)) {
+        if (v === undefined || isHopHeader(key) || conn?.has(key) || key === "server" || key === "date") continue;
+        out[key] = v;
+      }
+      out.server = "michi";
+      for (const [key, v] of Object.entries(d.responseHeaders)) out[key] = v;
+      if (cfg.affinity && (d.stickyEndpoint === undefined || d.stickyEndpoint !== ep)) {
+        const c = cookieHeader(cfg, d, ep, ctx.scheme);
+        if (c) {
+          const prev = out["set-cookie"];
+          out["set-cookie"] = prev === undefined ? [c] : [...(Array.isArray(prev) ? prev : [String(prev)]), c];
+        }
+      }
+      const dbg = res.getHeader("x-michi-route");
+      if (dbg !== undefined) out["x-michi-route"] = `${String(dbg)}; endpoint=${ep.ip}:${ep.port}`;
+      res.writeHead(pres.statusCode ?? 502, out);
+      pres.on("data", (c: Buffer) => {
+        st.bytesSent += c.length;
+      });
+      pres.on("end", () => {
+        st.upstreamEnd = performance.now();
+      });
+      pres.on("error", () => res.destroy());
+      pres.pipe(res);
+    });
+    preq.on("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(connectTimer);
+      if (clientGone || st.upstreamStatus !== undefined) {
+        if (!res.writableFinished) res.destroy();
+        return;
+      }
+      // A pooled keep-alive socket the upstream already closed: retry once on a fresh connection.
+      if (preq.reusedSocket && !bodyStarted && !staleRetry && err.code === "ECONNRESET") {
+        attempt(k, true);
+        return;
+      }
+      if (!bodyStarted && k + 1 < tries && isRetryable(err)) {
+        attempt(k + 1, false);
+        return;
+      }
+      st.upstreamEnd = performance.now();
+      fail(err.code === UPSTREAM_ERRORS_TIMEOUT ? 504 : 502);
+    });
+  };
+  attempt(0, false);
+}

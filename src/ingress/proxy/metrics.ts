@@ -1,0 +1,90 @@
+/**
+ * Prometheus metrics named like ingress-nginx's
+ * (`nginx_ingress_controller_requests`, `…_request_duration_seconds`).
+ * Labels come from the compiled route (rule host, ingress, service, rule
+ * path) and a closed set of methods, never from raw request fields, so
+ * cardinality is bounded by the configuration, not by clients.
+ */
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]);
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface RequestLabels {
+  host: string;
+  ingress: string;
+  namespace: string;
+  service: string;
+  path: string;
+  method: string;
+  status: number;
+  canary: string;
+}
+
+interface Series {
+  labels: string;
+  count: number;
+}
+
+interface Histogram {
+  labels: string;
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+export class IngressMetrics {
+  private readonly requests = new Map<string, Series>();
+  private readonly durations = new Map<string, Histogram>();
+  private reloads = 0;
+  private lastTable: unknown;
+
+  observe(l: RequestLabels, seconds: number): void {
+    const method = METHODS.has(l.method) ? l.method : "OTHER";
+    const common = `controller_class="k8s.io/ingress-nginx",host="${esc(l.host)}",ingress="${esc(l.ingress)}",namespace="${esc(l.namespace)}",path="${esc(l.path)}",service="${esc(l.service)}"`;
+    const rk = `${common},canary="${esc(l.canary)}",method="${method}",status="${l.status}"`;
+    let s = this.requests.get(rk);
+    if (!s) {
+      s = { labels: rk, count: 0 };
+      this.requests.set(rk, s);
+    }
+    s.count++;
+    const hk = `${common},method="${method}",status="${l.status}"`;
+    let h = this.durations.get(hk);
+    if (!h) {
+      h = { labels: hk, buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.durations.set(hk, h);
+    }
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= (BUCKETS[i] as number)) h.buckets[i] = (h.buckets[i] ?? 0) + 1;
+    h.sum += seconds;
+    h.count++;
+  }
+
+  /** Counts table generations actually used by requests (a reload in ingress-nginx terms). */
+  noteTable(table: unknown): void {
+    if (table !== this.lastTable) {
+      if (this.lastTable !== undefined) this.reloads++;
+      this.lastTable = table;
+    }
+  }
+
+  render(): string {
+    const out: string[] = [];
+    out.push("# HELP nginx_ingress_controller_requests The total number of client requests");
+    out.push("# TYPE nginx_ingress_controller_requests counter");
+    for (const s of this.requests.values()) out.push(`nginx_ingress_controller_requests{${s.labels}} ${s.count}`);
+    out.push("# HELP nginx_ingress_controller_request_duration_seconds The request processing time in seconds");
+    out.push("# TYPE nginx_ingress_controller_request_duration_seconds histogram");
+    for (const h of this.durations.values()) {
+      BUCKETS.forEach((b, i) => out.push(`nginx_ingress_controller_request_duration_seconds_bucket{${h.labels},le="${b}"} ${h.buckets[i]}`));
+      out.push(`nginx_ingress_controller_request_duration_seconds_bucket{${h.labels},le="+Inf"} ${h.count}`);
+      out.push(`nginx_ingress_controller_request_duration_seconds_sum{${h.labels}} ${h.sum}`);
+      out.push(`nginx_ingress_controller_request_duration_seconds_count{${h.labels}} ${h.count}`);
+    }
+    out.push("# HELP nginx_ingress_controller_success Cumulative number of route table swaps seen by requests");
+    out.push("# TYPE nginx_ingress_controller_success counter");
+    out.push(`nginx_ingress_controller_success ${this.reloads}`);
+    return `${out.join("\n")}\n`;
+  }
+}
