@@ -17,7 +17,11 @@ function ingresses(total: number, hosts: number): Ingress[] {
   for (let i = 0; i < total / perIngress; i++) {
     out.push({
       kind: "Ingress",
-      metadata: { name: `ing-${i}`, namespace: "default", creationTimestamp: new Date(1_700_000_000_000 + i * 1000).toISOString() },
+      metadata: {
+        name: `ing-${i}`,
+        namespace: "default",
+        creationTimestamp: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+      },
       spec: {
         ingressClassName: "nginx",
         rules: [
@@ -26,7 +30,10 @@ function ingresses(total: number, hosts: number): Ingress[] {
             http: {
               paths: Array.from({ length: perIngress }, (_, j) => ({
                 path: `/team${i}/svc${j}${j % 3 === 0 ? "/v1" : ""}`,
-                pathType: (j % 4 === 0 ? "Exact" : j % 4 === 3 ? "ImplementationSpecific" : "Prefix") as "Exact" | "Prefix" | "ImplementationSpecific",
+                pathType: (j % 4 === 0 ? "Exact" : j % 4 === 3 ? "ImplementationSpecific" : "Prefix") as
+                  | "Exact"
+                  | "Prefix"
+                  | "ImplementationSpecific",
                 backend: { service: { name: `svc-${i % 200}`, port: { number: 80 } } },
               })),
             },
@@ -52,7 +59,12 @@ function timeCompile(hosts: number): number {
 
 function timeLookup(paths: number): number {
   const table = compileRoutes(benchState(ingresses(paths, 1), 3));
-  const reqs = ["/team0/svc1/deep/path", "/team7/svc0/v1", "/nomatch/x", `/team${Math.floor(paths / 10) - 1}/svc2/x`].map((path) => ({
+  const reqs = [
+    "/team0/svc1/deep/path",
+    "/team7/svc0/v1",
+    "/nomatch/x",
+    `/team${Math.floor(paths / 10) - 1}/svc2/x`,
+  ].map((path) => ({
     method: "GET",
     scheme: "http" as const,
     host: "h0.example.com",

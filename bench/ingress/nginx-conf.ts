@@ -21,8 +21,17 @@ export function generateNginxConf(table: RouteTable, o: NginxConfOptions): strin
     const seen = new Set<string>();
     for (const l of srv.ordered) {
       const ups = l.backend && l.backend.endpoints.length > 0 ? l.backend.upstream : undefined;
-      if (ups && l.backend) upstreams.set(ups, l.backend.endpoints.map((e) => { const t = o.upstream(e); return `${t.host}:${t.port}`; }));
-      const body = ups ? `proxy_pass http://${ups}; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host;` : "return 404;";
+      if (ups && l.backend)
+        upstreams.set(
+          ups,
+          l.backend.endpoints.map((e) => {
+            const t = o.upstream(e);
+            return `${t.host}:${t.port}`;
+          }),
+        );
+      const body = ups
+        ? `proxy_pass http://${ups}; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host;`
+        : "return 404;";
       const add = (mod: string) => {
         if (seen.has(mod)) return;
         seen.add(mod);
@@ -35,11 +44,16 @@ export function generateNginxConf(table: RouteTable, o: NginxConfOptions): strin
         add(`${p}/`);
       } else add(l.path);
     }
-    servers.push(`  server {\n    listen 127.0.0.1:${o.listenPort}${name === "_" ? " default_server" : ""};\n    server_name ${name};\n${locs.join("\n")}\n  }`);
+    servers.push(
+      `  server {\n    listen 127.0.0.1:${o.listenPort}${name === "_" ? " default_server" : ""};\n    server_name ${name};\n${locs.join("\n")}\n  }`,
+    );
   };
   serverBlock(table.catchAll, "_");
   for (const [host, srv] of table.servers) serverBlock(srv, host);
-  const ups = [...upstreams].map(([n, addrs]) => `  upstream ${n} {\n${addrs.map((a) => `    server ${a};`).join("\n")}\n    keepalive 320;\n  }`);
+  const ups = [...upstreams].map(
+    ([n, addrs]) =>
+      `  upstream ${n} {\n${addrs.map((a) => `    server ${a};`).join("\n")}\n    keepalive 320;\n  }`,
+  );
   return `worker_processes 1;
 daemon off;
 pid ${o.tmpDir}/nginx.pid;

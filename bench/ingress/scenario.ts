@@ -20,8 +20,16 @@ export function benchState(ingresses?: Ingress[], endpointsPerService = 1): Clus
             host: "bench.local",
             http: {
               paths: [
-                { path: "/api", pathType: "Prefix", backend: { service: { name: "app", port: { number: 80 } } } },
-                { path: "/", pathType: "Prefix", backend: { service: { name: "app", port: { number: 80 } } } },
+                {
+                  path: "/api",
+                  pathType: "Prefix",
+                  backend: { service: { name: "app", port: { number: 80 } } },
+                },
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: "app", port: { number: 80 } } },
+                },
               ],
             },
           },
@@ -30,14 +38,23 @@ export function benchState(ingresses?: Ingress[], endpointsPerService = 1): Clus
     },
   ];
   const names = new Set<string>();
-  for (const i of ings) for (const r of i.spec?.rules ?? []) for (const p of r.http?.paths ?? []) if (p.backend.service) names.add(p.backend.service.name);
-  const services = [...names].map((name) => ({ kind: "Service", metadata: { name, namespace: "default" }, spec: { ports: [{ port: 80, targetPort: 8080 }] } }));
+  for (const i of ings)
+    for (const r of i.spec?.rules ?? [])
+      for (const p of r.http?.paths ?? []) if (p.backend.service) names.add(p.backend.service.name);
+  const services = [...names].map((name) => ({
+    kind: "Service",
+    metadata: { name, namespace: "default" },
+    spec: { ports: [{ port: 80, targetPort: 8080 }] },
+  }));
   const slices = [...names].map((name, i) => ({
     kind: "EndpointSlice",
     metadata: { name: `${name}-x`, namespace: "default", labels: { "kubernetes.io/service-name": name } },
     addressType: "IPv4" as const,
     ports: [{ port: 8080 }],
-    endpoints: Array.from({ length: endpointsPerService }, (_, j) => ({ addresses: [`10.244.${(i >> 8) & 255}.${(i & 255) + j}`], conditions: { ready: true } })),
+    endpoints: Array.from({ length: endpointsPerService }, (_, j) => ({
+      addresses: [`10.244.${(i >> 8) & 255}.${(i & 255) + j}`],
+      conditions: { ready: true },
+    })),
   }));
   const svcMap = new Map(services.map((s) => [s.metadata.name, s]));
   const sliceMap = new Map(slices.map((s) => [s.metadata.labels["kubernetes.io/service-name"], [s]]));
@@ -54,7 +71,9 @@ export function benchState(ingresses?: Ingress[], endpointsPerService = 1): Clus
     statefulSets: [],
     daemonSets: [],
     ingresses: ings,
-    ingressClasses: [{ kind: "IngressClass", metadata: { name: "nginx" }, spec: { controller: "k8s.io/ingress-nginx" } }],
+    ingressClasses: [
+      { kind: "IngressClass", metadata: { name: "nginx" }, spec: { controller: "k8s.io/ingress-nginx" } },
+    ],
     networkPolicies: [],
     secrets: [],
     configMaps: [],
@@ -66,13 +85,14 @@ export function benchState(ingresses?: Ingress[], endpointsPerService = 1): Clus
       pod: () => undefined,
       podByIP: () => undefined,
       podsInNamespace: () => [],
-      service: (_ns, name) => svcMap.get(name),
+      selectPods: () => [],
+      service: (_ns: string, name: string) => svcMap.get(name),
       serviceByClusterIP: () => undefined,
-      slicesForService: (_ns, name) => sliceMap.get(name) ?? [],
+      slicesForService: (_ns: string, name: string) => sliceMap.get(name) ?? [],
       secret: () => undefined,
       nodeByIP: () => undefined,
     },
-  } as ClusterState;
+  } as unknown as ClusterState;
 }
 
 export function benchTable(): RouteTable {

@@ -36,6 +36,13 @@ const GO_FLOAT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 /** Go's strconv.ParseInt/ParseUint with base 0 (sign, 0x/0o/0b/0 prefixes). Undefined when invalid. */
 function goParseInt(s: string): number | undefined {
+  // Fast path: a plain decimal without sign or leading zero that fits a double exactly.
+  const n = s.length;
+  if (n > 0 && n < 16 && s.charCodeAt(0) > 48 && s.charCodeAt(0) <= 57) {
+    let i = 1;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === n) return Number(s);
+  }
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) return undefined;
   const negative = m[1] === "-";
@@ -65,6 +72,8 @@ export function resolvePlain(s: string): unknown {
   const hint = s === "" ? 2 : c < 128 ? HINT[c] : 0;
   if (!hint) return s;
   if (hint === 2) {
+    // The words of the bool and null tables have at most 5 characters.
+    if (s.length > 5) return s;
     const b = BOOL.get(s);
     if (b !== undefined) return b;
     if (NULL.has(s)) return null;

@@ -4,14 +4,20 @@
  * worker threads (load-worker.ts) while the main thread parses its own share.
  * Workers send their documents back as one JSON string: JSON.parse on the
  * main thread is cheaper than structured clone for many small objects.
- * Below the threshold the worker start-up (~40 ms) is not worth it.
+ *
+ * Off by default: with the fast reader a 6.6 MB cluster parses in ~0.45 s of
+ * CPU on one thread, and each worker pays its own start-up and a cold JIT
+ * plus the JSON round trip, so on the 2-core machine it was measured on the
+ * parallel load was slower (bench/load.bench.ts, docs/loading.md). It stays
+ * available (`parallel: true`) for many-core machines and huge inputs.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { chunkText, parseText, type RawDoc } from "./load-parse.js";
 
-/** Total input size from which parsing is spread over worker threads. */
-export const PARALLEL_THRESHOLD = 2_000_000;
+/** Inputs from which `parallel` defaults to on: many cores and a very big input. */
+export const PARALLEL_MIN_BYTES = 32_000_000;
+export const PARALLEL_MIN_CORES = 4;
 
 export interface Unit {
   file: number;
@@ -22,7 +28,7 @@ export interface Unit {
 }
 
 export function shouldUseWorkers(texts: readonly string[]): boolean {
-  return availableParallelism() > 1 && texts.reduce((n, t) => n + t.length, 0) >= PARALLEL_THRESHOLD;
+  return availableParallelism() >= PARALLEL_MIN_CORES && texts.reduce((n, t) => n + t.length, 0) >= PARALLEL_MIN_BYTES;
 }
 
 /** Cuts the texts into units and groups them into `n` groups of similar size. */

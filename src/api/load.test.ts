@@ -141,6 +141,22 @@ describe("values as the API server sees them", () => {
   });
 });
 
+describe("List items and JSON", () => {
+  it("records YAML 1.1 coercions relative to each List item", () => {
+    const r = parseManifests(
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: b\n    labels:\n      enabled: yes\n",
+      "l.yaml",
+    );
+    expect(r.objects.map((o) => [...(sourceOf(o)?.yaml11 ?? new Map())])).toEqual([[], [["metadata.labels.enabled", "yes"]]]);
+    expect(sourceOf(r.objects[1] as KubeObject)?.locate(["metadata", "labels", "enabled"])).toEqual({ line: 12, col: 16 });
+  });
+  it("reports duplicate JSON keys with their line", () => {
+    const r = parseManifests('{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "kind": "Pod",\n  "metadata": {"name": "x"}\n}\n', "d.json");
+    expect(r.objects).toEqual([]);
+    expect(lines(r.diagnostics)).toEqual(['d.json:4:3: Pod x: kind: mapping key "kind" already defined at line 3']);
+  });
+});
+
 describe("positions", () => {
   const text = [
     "# header", //                 1

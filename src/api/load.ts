@@ -8,7 +8,7 @@
  * load-scalar.ts). Positions stay cheap: each object keeps its document's
  * offsets and the file text; field positions and YAML 1.1 paths are computed
  * by re-reading that one document the first time a diagnostic asks.
- * Large inputs are parsed on worker threads (load-workers.ts).
+ * Very large inputs may be parsed on worker threads (load-workers.ts).
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -23,7 +23,7 @@ import type { KubeObject } from "./types.js";
 export interface LoadOptions {
   /** What `-` reads: a string, a stream, or (default) process.stdin. */
   stdin?: string | NodeJS.ReadableStream;
-  /** Parse big inputs on worker threads: `true` forces, `false` disables; default decides by size. */
+  /** Parse on worker threads: `true` forces, `false` disables; default: only for huge inputs on many cores. */
   parallel?: boolean;
 }
 
@@ -168,9 +168,12 @@ class LineIndex {
   constructor(private readonly text: string) {}
   at(offset: number): Position {
     if (!this.starts) {
-      const list: number[] = [0];
-      for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1)) list.push(i + 1);
-      this.starts = Int32Array.from(list);
+      let n = 1;
+      for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1)) n++;
+      const starts = new Int32Array(n);
+      let k = 1;
+      for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1)) starts[k++] = i + 1;
+      this.starts = starts;
     }
     const starts = this.starts;
     let lo = 0;

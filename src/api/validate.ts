@@ -193,35 +193,34 @@ export function validateObjects(
 ): ValidateResult {
   const diagnostics: Diagnostic[] = [];
   const accepted: (KubeObject | undefined)[] = [];
-  const lastByKey = new Map<string, { index: number; obj: KubeObject }>();
-  const firstSeen = new Map<string, KubeObject>();
+  // Per kind/namespace/name, the accepted object currently stored (and its slot in `accepted`).
+  const stored = new Map<string, { index: number; obj: KubeObject }>();
   objects.forEach((obj, index) => {
     const diags = validateObject(obj, options);
     diagnostics.push(...diags);
-    const key = objectKey(obj);
-    if (key !== undefined) {
-      const first = firstSeen.get(key);
-      if (first) {
-        diagnostics.push(
-          objectDiagnostic(
-            obj,
-            "DuplicateObject",
-            `${obj.kind} ${key.split("/").slice(1).filter(Boolean).join("/")} is also defined at ${where(first)}; the later definition wins, as with kubectl apply`,
-            "warning",
-          ),
-        );
-      } else firstSeen.set(key, obj);
-    }
     if (diags.some((d) => d.severity === "error")) {
+      // Rejected: whatever was stored under this name stays, as after a failed kubectl apply.
       accepted.push(undefined);
       return;
     }
     accepted.push(obj);
-    if (key !== undefined) {
-      const prev = lastByKey.get(key);
-      if (prev) accepted[prev.index] = undefined;
-      lastByKey.set(key, { index, obj });
+    const key = objectKey(obj);
+    if (key === undefined) return;
+    const prev = stored.get(key);
+    if (prev) {
+      // A later apply of the same object replaces it.
+      accepted[prev.index] = undefined;
+      const ref = key.split("/").slice(1).filter(Boolean).join("/");
+      diagnostics.push(
+        objectDiagnostic(
+          obj,
+          "DuplicateObject",
+          `${obj.kind} ${ref} is also defined at ${where(prev.obj)}; the later definition wins, as with kubectl apply`,
+          "warning",
+        ),
+      );
     }
+    stored.set(key, { index, obj });
   });
   return { valid: accepted.filter((o): o is KubeObject => o !== undefined), diagnostics };
 }

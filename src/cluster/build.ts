@@ -15,8 +15,8 @@ import type {
   ConfigMap,
   DaemonSet,
   Deployment,
-  Endpoints,
   EndpointSlice,
+  Endpoints,
   Ingress,
   IngressClass,
   KubeObject,
@@ -44,6 +44,7 @@ import { schedule } from "./scheduler.js";
 import { defaultService } from "./service-defaults.js";
 import { allocateServices } from "./service-ipam.js";
 import type { ClusterState } from "./state.js";
+import { SYSTEM_ANNOTATION } from "./system-names.js";
 import {
   API_SERVER_PORT,
   corednsDeployment,
@@ -54,7 +55,6 @@ import {
   kubernetesService,
   nginxIngressClass,
 } from "./system-objects.js";
-import { SYSTEM_ANNOTATION } from "./system-names.js";
 import { expandWorkloads } from "./workloads.js";
 
 interface Buckets {
@@ -82,6 +82,13 @@ function byNsName(a: KubeObject, b: KubeObject): number {
   const x = `${nsOf(a)}/${nameOf(a)}`;
   const y = `${nsOf(b)}/${nameOf(b)}`;
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Sorted by namespace/name with the keys built once (a comparator building strings is slow at 50k objects). */
+function sortedByNsName<T extends KubeObject>(list: readonly T[]): T[] {
+  const keyed = list.map((o) => ({ o, k: `${nsOf(o)}/${nameOf(o)}` }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((e) => e.o);
 }
 
 /** Source order (file, document) for "last applied wins" between duplicates. */
@@ -143,7 +150,7 @@ export function buildCluster(
     Secret: [],
     ConfigMap: [],
   };
-  for (const o of [...latest.values()].sort(byNsName)) {
+  for (const o of sortedByNsName([...latest.values()])) {
     const kind = o.kind as keyof Buckets;
     (b[kind] as KubeObject[]).push(o);
   }
@@ -173,11 +180,13 @@ export function buildCluster(
   const nodeByName = new Map(nodes.map((n) => [nameOf(n), n]));
 
   // 4. System objects; the user's own ingress-nginx objects replace michi's defaults.
-  const userHas = (list: KubeObject[], ns: string, name: string) => list.some((o) => nsOf(o) === ns && nameOf(o) === name);
+  const userHas = (list: KubeObject[], ns: string, name: string) =>
+    list.some((o) => nsOf(o) === ns && nameOf(o) === name);
   const reserved = (list: Service[]) =>
     list.filter((s) => {
       const isReserved =
-        (nsOf(s) === "default" && nameOf(s) === "kubernetes") || (nsOf(s) === "kube-system" && nameOf(s) === "kube-dns");
+        (nsOf(s) === "default" && nameOf(s) === "kubernetes") ||
+        (nsOf(s) === "kube-system" && nameOf(s) === "kube-dns");
       if (isReserved) {
         diagnostics.push({
           severity: "warning",
@@ -185,7 +194,8 @@ export function buildCluster(
           kind: "Service",
           namespace: nsOf(s),
           name: nameOf(s),
-          message: "this Service is created and owned by the control plane; the manifest's definition is ignored",
+          message:
+            "this Service is created and owned by the control plane; the manifest's definition is ignored",
         });
       }
       return !isReserved;
@@ -195,9 +205,11 @@ export function buildCluster(
   // The API server takes the first address of the range for default/kubernetes.
   const firstServiceIP = svcCIDR ? formatIP({ family: svcCIDR.family, value: svcCIDR.base + 1n }) : undefined;
   const systemServices: Service[] = [kubernetesService(firstServiceIP), kubeDnsService(config)];
-  for (const s of ingressNginxServices()) if (!userHas(b.Service, INGRESS_NAMESPACE, nameOf(s))) systemServices.push(s);
+  for (const s of ingressNginxServices())
+    if (!userHas(b.Service, INGRESS_NAMESPACE, nameOf(s))) systemServices.push(s);
   const systemDeployments: Deployment[] = [corednsDeployment()];
-  if (!userHas(b.Deployment, INGRESS_NAMESPACE, "ingress-nginx-controller")) systemDeployments.push(ingressNginxDeployment());
+  if (!userHas(b.Deployment, INGRESS_NAMESPACE, "ingress-nginx-controller"))
+    systemDeployments.push(ingressNginxDeployment());
   const ingressClasses: IngressClass[] = b.IngressClass.map((c) => structuredClone(c));
   if (!ingressClasses.some((c) => nameOf(c) === "nginx")) ingressClasses.push(nginxIngressClass());
   for (const c of ingressClasses) {
@@ -226,13 +238,13 @@ export function buildCluster(
   const podIndex = new PodLabelIndex(pods);
 
   // 6. Services: defaulting, then allocation (system services first so they win any conflict).
-  const userServices = reserved(withNs(b.Service)).sort(byNsName);
+  const userServices = reserved(withNs(b.Service));
   const defaulted = [...systemServices, ...userServices].map((s) => {
     const d = defaultService(s, svcFamily);
     assignUid(d);
     return d;
   });
-  const services = allocateServices(defaulted, config, prev.services, diagnostics).sort(byNsName);
+  const services = sortedByNsName(allocateServices(defaulted, config, prev.services, diagnostics));
 
   // 7. Endpoints and EndpointSlices.
   const sliceNames = new Set<string>();
@@ -263,11 +275,18 @@ export function buildCluster(
     if (!selector || Object.keys(selector).length === 0 || svc.spec?.type === "ExternalName") continue;
     const selected = podIndex.select(ns, selector);
     const ep = endpointsFor(svc, selected);
-    const slices = endpointSlicesFor(svc, selected, nodeByName, prev.sliceNames.get(`${ns}/${name}`) ?? [], taken(ns));
+    const slices = endpointSlicesFor(
+      svc,
+      selected,
+      nodeByName,
+      prev.sliceNames.get(`${ns}/${name}`) ?? [],
+      taken(ns),
+    );
     // What the controllers derive for michi's own Services is a system object too.
     const system = svc.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true";
     for (const o of [ep, ...slices]) {
-      if (system && o.metadata) o.metadata.annotations = { ...o.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
+      if (system && o.metadata)
+        o.metadata.annotations = { ...o.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
       assignUid(o);
     }
     endpoints.push(ep);
@@ -288,7 +307,8 @@ export function buildCluster(
       kind: "Endpoints",
       namespace: nsOf(e),
       name: nameOf(e),
-      message: "the Service has a selector: the endpoints controller overwrites this object with the selected pods",
+      message:
+        "the Service has a selector: the endpoints controller overwrites this object with the selected pods",
     });
     return false;
   });
@@ -300,9 +320,10 @@ export function buildCluster(
   }
   endpointSlices.push(...mirrorAll(userEndpoints, serviceByKey, prev.sliceNames, taken, sliceNames));
   endpointSlices.push(...userSlices);
-  endpoints.sort(byNsName);
+  const sortedEndpoints = sortedByNsName(endpoints);
   // Slices of one service stay in controller order (chunk order); services in namespace/name order.
-  const sliceOrder = (s: EndpointSlice) => `${nsOf(s)}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? nameOf(s)}`;
+  const sliceOrder = (s: EndpointSlice) =>
+    `${nsOf(s)}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? nameOf(s)}`;
   const sortedSlices = endpointSlices
     .map((s, i) => ({ s, i, k: sliceOrder(s) }))
     .sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : x.i - y.i))
@@ -324,7 +345,8 @@ export function buildCluster(
     // The API server folds stringData into data (base64) and defaults the type.
     if (s.stringData) {
       s.data = { ...s.data };
-      for (const [k, v] of Object.entries(s.stringData)) s.data[k] = Buffer.from(v, "utf8").toString("base64");
+      for (const [k, v] of Object.entries(s.stringData))
+        s.data[k] = Buffer.from(v, "utf8").toString("base64");
       delete s.stringData;
     }
     s.type ??= "Opaque";
@@ -344,11 +366,11 @@ export function buildCluster(
   return {
     config,
     ...base,
-    endpoints,
-    deployments: workloads.deployments.sort(byNsName),
-    replicaSets: workloads.replicaSets.sort(byNsName),
-    statefulSets: workloads.statefulSets.sort(byNsName),
-    daemonSets: workloads.daemonSets.sort(byNsName),
+    endpoints: sortedEndpoints,
+    deployments: sortedByNsName(workloads.deployments),
+    replicaSets: sortedByNsName(workloads.replicaSets),
+    statefulSets: sortedByNsName(workloads.statefulSets),
+    daemonSets: sortedByNsName(workloads.daemonSets),
     ingresses,
     ingressClasses,
     networkPolicies,

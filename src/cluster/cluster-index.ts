@@ -6,21 +6,36 @@
  */
 import type { EndpointSlice, Labels, Namespace, Node, Pod, Secret, Service } from "../api/types.js";
 import { matchesMap } from "./label-selector.js";
-import { LABEL_SERVICE_NAME } from "./system-names.js";
 import type { ClusterIndex } from "./state.js";
+import { LABEL_SERVICE_NAME } from "./system-names.js";
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /** Pods by namespace and by `key=value` label, for selector lookups in O(smallest bucket). */
 export class PodLabelIndex {
   private readonly byNs = new Map<string, Pod[]>();
-  private readonly byLabel = new Map<string, Pod[]>();
+  /** namespace → label key → label value → pods (nested maps: no key strings to build). */
+  private readonly byLabel = new Map<string, Map<string, Map<string, Pod[]>>>();
 
   constructor(pods: readonly Pod[]) {
     for (const p of pods) {
       const ns = p.metadata?.namespace ?? "default";
       push(this.byNs, ns, p);
-      for (const [k, v] of Object.entries(p.metadata?.labels ?? {})) push(this.byLabel, `${ns}\u0000${k}\u0000${v}`, p);
+      let keys = this.byLabel.get(ns);
+      if (!keys) {
+        keys = new Map();
+        this.byLabel.set(ns, keys);
+      }
+      const labels = p.metadata?.labels;
+      if (!labels) continue;
+      for (const k in labels) {
+        let values = keys.get(k);
+        if (!values) {
+          values = new Map();
+          keys.set(k, values);
+        }
+        push(values, labels[k] ?? "", p);
+      }
     }
   }
 
@@ -31,8 +46,9 @@ export class PodLabelIndex {
   /** Pods in `ns` whose labels include every pair of a map selector (an empty selector selects all). */
   select(ns: string, selector: Labels): Pod[] {
     let best: readonly Pod[] | undefined;
+    const keys = this.byLabel.get(ns);
     for (const [k, v] of Object.entries(selector)) {
-      const bucket = this.byLabel.get(`${ns}\u0000${k}\u0000${v}`) ?? EMPTY;
+      const bucket = keys?.get(k)?.get(v) ?? EMPTY;
       if (!best || bucket.length < best.length) best = bucket;
       if (bucket.length === 0) return [];
     }
@@ -64,7 +80,8 @@ export function buildIndex(s: IndexInput, podLabels?: PodLabelIndex): ClusterInd
   const namespaces = new Map(s.namespaces.map((n) => [n.metadata?.name ?? "", n]));
   const nodes = new Map(s.nodes.map((n) => [n.metadata?.name ?? "", n]));
   const nodeIPs = new Map<string, Node>();
-  for (const n of s.nodes) for (const a of n.status?.addresses ?? []) if (a.type !== "Hostname") nodeIPs.set(a.address, n);
+  for (const n of s.nodes)
+    for (const a of n.status?.addresses ?? []) if (a.type !== "Hostname") nodeIPs.set(a.address, n);
   const pods = new Map(s.pods.map((p) => [key(p.metadata?.namespace, p.metadata?.name), p]));
   const podIPs = new Map<string, Pod>();
   for (const p of s.pods) {

@@ -8,7 +8,12 @@
  */
 import type { Endpoint, EndpointPort, EndpointSlice, Endpoints, Service } from "../api/types.js";
 import { generatedName } from "./hash.js";
-import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, LABEL_SKIP_MIRROR, MIRRORING_CONTROLLER } from "./system-names.js";
+import {
+  LABEL_MANAGED_BY,
+  LABEL_SERVICE_NAME,
+  LABEL_SKIP_MIRROR,
+  MIRRORING_CONTROLLER,
+} from "./system-names.js";
 
 export const MAX_MIRRORED_PER_SUBSET = 1000;
 

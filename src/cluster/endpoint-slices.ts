@@ -10,7 +10,12 @@ import type { EndpointPort, EndpointSlice, Node, Pod, Service } from "../api/typ
 import { findPort } from "./find-port.js";
 import { generatedName } from "./hash.js";
 import { isPodReady } from "./readiness.js";
-import { ENDPOINTSLICE_CONTROLLER, LABEL_HEADLESS, LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from "./system-names.js";
+import {
+  ENDPOINTSLICE_CONTROLLER,
+  LABEL_HEADLESS,
+  LABEL_MANAGED_BY,
+  LABEL_SERVICE_NAME,
+} from "./system-names.js";
 
 export const MAX_ENDPOINTS_PER_SLICE = 100;
 
@@ -73,7 +78,10 @@ export function endpointSlicesFor(
     const y = b.metadata?.name ?? "";
     return x < y ? -1 : x > y ? 1 : 0;
   });
-  const groups = new Map<string, { ports: EndpointPort[]; endpoints: NonNullable<EndpointSlice["endpoints"]> }>();
+  const groups = new Map<
+    string,
+    { ports: EndpointPort[]; endpoints: NonNullable<EndpointSlice["endpoints"]> }
+  >();
   for (const pod of sorted) {
     if (!shouldPodBeInEndpoints(pod, true)) continue;
     const nodeName = pod.spec?.nodeName;
@@ -81,11 +89,13 @@ export function endpointSlicesFor(
     // A pod bound to a node that does not exist is skipped unless the service publishes not-ready addresses.
     if (!node && !publishNotReady) continue;
     const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip) => addressFamily(ip) === family);
-    if (ips.length === 0 && pod.status?.podIP && addressFamily(pod.status.podIP) === family) ips.push(pod.status.podIP);
+    if (ips.length === 0 && pod.status?.podIP && addressFamily(pod.status.podIP) === family)
+      ips.push(pod.status.podIP);
     if (ips.length === 0) continue;
     const ports = endpointPorts(svc, pod);
     let key = "";
-    for (const p of ports) key += `${p.name}\u0000${p.port}\u0000${p.protocol}\u0000${p.appProtocol ?? ""}\u0001`;
+    for (const p of ports)
+      key += `${p.name}\u0000${p.port}\u0000${p.protocol}\u0000${p.appProtocol ?? ""}\u0001`;
     let group = groups.get(key);
     if (!group) {
       group = { ports, endpoints: [] };
@@ -124,7 +134,11 @@ export function endpointSlicesFor(
   return chunks.map((c, i) => {
     let name = previousNames[i];
     if (name === undefined || nameTaken(name) || used.has(name)) {
-      name = generatedName(prefix, `${ns}/${svcName}/${i}`, (n) => nameTaken(n) || used.has(n) || previousNames.includes(n));
+      name = generatedName(
+        prefix,
+        `${ns}/${svcName}/${i}`,
+        (n) => nameTaken(n) || used.has(n) || previousNames.includes(n),
+      );
     }
     used.add(name);
     return {

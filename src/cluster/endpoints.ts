@@ -7,9 +7,9 @@
  * annotation.
  */
 import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from "../api/types.js";
-import { canonicalJSON } from "./hash.js";
-import { findPort } from "./find-port.js";
 import { shouldPodBeInEndpoints } from "./endpoint-slices.js";
+import { findPort } from "./find-port.js";
+import { canonicalJSON } from "./hash.js";
 import { isPodReady } from "./readiness.js";
 import { LABEL_HEADLESS } from "./system-names.js";
 
@@ -26,9 +26,14 @@ export function endpointsFor(svc: Service, pods: readonly Pod[]): Endpoints {
   const family = svc.spec?.ipFamilies?.[0] ?? "IPv4";
   const servicePorts = svc.spec?.ports ?? [];
   // port (as canonical JSON; "-1" for the headless no-port sentinel) → address ip → [address, ready]
-  const byPort = new Map<string, { port: EndpointPort | undefined; addrs: Map<string, [EndpointAddress, boolean]> }>();
+  const byPort = new Map<
+    string,
+    { port: EndpointPort | undefined; addrs: Map<string, [EndpointAddress, boolean]> }
+  >();
   const add = (port: EndpointPort | undefined, addr: EndpointAddress, ready: boolean) => {
-    const key = port ? `${port.name ?? ""}\u0000${port.port}\u0000${port.protocol}\u0000${port.appProtocol ?? ""}` : "-1";
+    const key = port
+      ? `${port.name ?? ""}\u0000${port.port}\u0000${port.protocol}\u0000${port.appProtocol ?? ""}`
+      : "-1";
     let e = byPort.get(key);
     if (!e) {
       e = { port, addrs: new Map() };
@@ -38,7 +43,7 @@ export function endpointsFor(svc: Service, pods: readonly Pod[]): Endpoints {
   };
   for (const pod of pods) {
     if (!shouldPodBeInEndpoints(pod, publishNotReady)) continue;
-    const ip = (pod.status?.podIPs ?? []).map((p) => p.ip).find((x) => x.includes(":") === (family === "IPv6"));
+    const ip = pod.status?.podIPs?.find((x) => x.ip.includes(":") === (family === "IPv6"))?.ip;
     if (!ip) continue;
     const addr: EndpointAddress = {
       ip,
@@ -54,9 +59,11 @@ export function endpointsFor(svc: Service, pods: readonly Pod[]): Endpoints {
     for (const sp of servicePorts) {
       const num = findPort(pod, sp);
       if (num === undefined) continue;
-      const epp: EndpointPort = { name: sp.name ?? "", port: num, protocol: sp.protocol ?? "TCP" };
+      // Endpoints omit an empty port name (omitempty), unlike EndpointSlices.
+      const epp: EndpointPort = sp.name
+        ? { name: sp.name, port: num, protocol: sp.protocol ?? "TCP" }
+        : { port: num, protocol: sp.protocol ?? "TCP" };
       if (sp.appProtocol !== undefined) epp.appProtocol = sp.appProtocol;
-      if (!sp.name) delete epp.name;
       add(epp, addr, ready);
     }
   }
@@ -78,7 +85,8 @@ export function endpointsFor(svc: Service, pods: readonly Pod[]): Endpoints {
     const notReady = addrs.filter(([, r]) => !r).map(([a]) => a);
     if (ready.length) subset.addresses = ready;
     if (notReady.length) subset.notReadyAddresses = notReady;
-    if (ports.length) subset.ports = [...ports].sort((a, b) => canonicalJSON(a).localeCompare(canonicalJSON(b)));
+    if (ports.length)
+      subset.ports = [...ports].sort((a, b) => canonicalJSON(a).localeCompare(canonicalJSON(b)));
     return subset;
   });
   subsets.sort((a, b) => canonicalJSON(a).localeCompare(canonicalJSON(b)));
@@ -104,7 +112,10 @@ export function endpointsFor(svc: Service, pods: readonly Pod[]): Endpoints {
   return ep;
 }
 
-function truncate(subsets: NonNullable<Endpoints["subsets"]>, max: number): NonNullable<Endpoints["subsets"]> {
+function truncate(
+  subsets: NonNullable<Endpoints["subsets"]>,
+  max: number,
+): NonNullable<Endpoints["subsets"]> {
   let budget = max;
   const out: NonNullable<Endpoints["subsets"]> = subsets.map((s) => ({ ...s }));
   for (const s of out) {

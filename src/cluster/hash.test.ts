@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ALPHANUMS, canonicalJSON, fnv32a, generatedName, safeEncodeString, suffixFor, templateHash, uidFor } from "./hash.js";
+import {
+  ALPHANUMS,
+  canonicalJSON,
+  fnv32a,
+  generatedName,
+  safeEncodeString,
+  suffixFor,
+  templateHash,
+  uidFor,
+} from "./hash.js";
 
 describe("fnv32a", () => {
   it.each([
@@ -30,7 +39,9 @@ describe("templateHash", () => {
     expect(a).toMatch(/^[456789bcdf]{1,10}$/);
   });
   it("canonicalJSON drops undefined and sorts keys", () => {
-    expect(canonicalJSON({ b: 1, a: undefined, c: [2, { y: 1, x: 2 }] })).toBe('{"b":1,"c":[2,{"x":2,"y":1}]}');
+    expect(canonicalJSON({ b: 1, a: undefined, c: [2, { y: 1, x: 2 }] })).toBe(
+      '{"b":1,"c":[2,{"x":2,"y":1}]}',
+    );
   });
 });
 

@@ -23,23 +23,32 @@ export function ingressStatus(
   services: readonly Service[],
 ): Ingress[] {
   const defaults = classes.filter((c) => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true");
-  const ours = new Set(classes.filter((c) => c.spec?.controller === INGRESS_CONTROLLER).map((c) => c.metadata?.name));
+  const ours = new Set(
+    classes.filter((c) => c.spec?.controller === INGRESS_CONTROLLER).map((c) => c.metadata?.name),
+  );
   const controllerSvc = services.find(
     (s) => s.metadata?.namespace === "ingress-nginx" && s.metadata?.name === "ingress-nginx-controller",
   );
-  const lbIngress = (controllerSvc?.status?.loadBalancer?.ingress ?? []).map((i) => (i.ip ? { ip: i.ip } : { ...i }));
+  const lbIngress = (controllerSvc?.status?.loadBalancer?.ingress ?? []).map((i) =>
+    i.ip ? { ip: i.ip } : { ...i },
+  );
   return ingresses.map((i0) => {
     const ing: Ingress = structuredClone(i0);
     ing.apiVersion = "networking.k8s.io/v1";
     ing.kind = "Ingress";
     const spec = ing.spec ?? {};
-    if (spec.ingressClassName === undefined && ing.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] === undefined) {
+    if (
+      spec.ingressClassName === undefined &&
+      ing.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] === undefined
+    ) {
       const only = defaults.length === 1 ? defaults[0] : undefined;
       if (only?.metadata?.name) spec.ingressClassName = only.metadata.name;
     }
     ing.spec = spec;
     const cls = ingressClassOf(ing);
-    ing.status = { loadBalancer: cls !== undefined && ours.has(cls) && lbIngress.length ? { ingress: lbIngress } : {} };
+    ing.status = {
+      loadBalancer: cls !== undefined && ours.has(cls) && lbIngress.length ? { ingress: lbIngress } : {},
+    };
     return ing;
   });
 }

@@ -10,11 +10,21 @@ describe("matchesSelector", () => {
     ["matchLabels miss", { matchLabels: { app: "db" } }, labels, false],
     ["In", { matchExpressions: [{ key: "tier", operator: "In", values: ["front", "x"] }] }, labels, true],
     ["In missing key", { matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }] }, labels, false],
-    ["NotIn missing key matches", { matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] }, labels, true],
+    [
+      "NotIn missing key matches",
+      { matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] },
+      labels,
+      true,
+    ],
     ["NotIn hit", { matchExpressions: [{ key: "app", operator: "NotIn", values: ["web"] }] }, labels, false],
     ["Exists", { matchExpressions: [{ key: "app", operator: "Exists" }] }, labels, true],
     ["DoesNotExist", { matchExpressions: [{ key: "app", operator: "DoesNotExist" }] }, labels, false],
-    ["ANDed", { matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["back"] }] }, labels, false],
+    [
+      "ANDed",
+      { matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["back"] }] },
+      labels,
+      false,
+    ],
     ["no labels", { matchLabels: { app: "web" } }, undefined, false],
   ])("%s", (_d, sel, l, want) => {
     expect(matchesSelector(sel, l)).toBe(want);

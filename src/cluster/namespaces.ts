@@ -7,8 +7,8 @@
  */
 import type { Namespace } from "../api/types.js";
 import { assignUid } from "./hash.js";
-import { INGRESS_NAMESPACE, SYSTEM_NAMESPACES, systemNamespace } from "./system-objects.js";
 import { LABEL_METADATA_NAME, SYSTEM_ANNOTATION } from "./system-names.js";
+import { INGRESS_NAMESPACE, SYSTEM_NAMESPACES, systemNamespace } from "./system-objects.js";
 
 export function deriveNamespaces(user: readonly Namespace[]): Namespace[] {
   const byName = new Map<string, Namespace>();

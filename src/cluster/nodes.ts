@@ -6,7 +6,16 @@
  * is filled in when missing.
  */
 import type { Diagnostic } from "../api/diagnostics.js";
-import { type CIDR, cidrAddress, cidrContains, cidrSize, formatCIDR, formatIP, parseCIDR, parseIP } from "../api/net.js";
+import {
+  type CIDR,
+  cidrAddress,
+  cidrContains,
+  cidrSize,
+  formatCIDR,
+  formatIP,
+  parseCIDR,
+  parseIP,
+} from "../api/net.js";
 import type { Node } from "../api/types.js";
 import type { ClusterConfig } from "./config.js";
 import { assignUid } from "./hash.js";
@@ -20,7 +29,12 @@ export function podCIDRSlice(podCIDR: CIDR, maskSize: number, i: number): CIDR |
   const count = 1n << BigInt(maskSize - podCIDR.prefix);
   if (BigInt(i) >= count) return undefined;
   const step = cidrSize({ ...podCIDR, prefix: maskSize });
-  return { family: podCIDR.family, base: podCIDR.base + BigInt(i) * step, prefix: maskSize, hostBitsSet: false };
+  return {
+    family: podCIDR.family,
+    base: podCIDR.base + BigInt(i) * step,
+    prefix: maskSize,
+    hostBitsSet: false,
+  };
 }
 
 export function deriveNodes(

@@ -9,7 +9,11 @@ function defaultContainer(c: Container): Container {
   const image = c.image ?? "";
   // SetDefaults_Container: `:latest` or no tag (and no digest) pulls Always, anything else IfNotPresent.
   const lastPart = image.slice(image.lastIndexOf("/") + 1);
-  const tag = lastPart.includes("@") ? "digest" : lastPart.includes(":") ? lastPart.slice(lastPart.indexOf(":") + 1) : "";
+  const tag = lastPart.includes("@")
+    ? "digest"
+    : lastPart.includes(":")
+      ? lastPart.slice(lastPart.indexOf(":") + 1)
+      : "";
   const out: Container = {
     ...c,
     imagePullPolicy: c.imagePullPolicy ?? (tag === "" || tag === "latest" ? "Always" : "IfNotPresent"),

@@ -140,13 +140,23 @@ export function assignPodIPs(
       phase: running ? "Running" : "Pending",
       conditions: scheduled
         ? scheduledConditions(running, ready)
-        : [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: unschedulableMessage(nodes) }],
+        : [
+            {
+              type: "PodScheduled",
+              status: "False",
+              reason: "Unschedulable",
+              message: unschedulableMessage(nodes),
+            },
+          ],
       qosClass: "BestEffort",
     };
     if (hostIP) {
       status.hostIP = hostIP;
       let hostIPs = hostIPLists.get(hostIP);
-      if (!hostIPs) hostIPLists.set(hostIP, (hostIPs = [{ ip: hostIP }]));
+      if (!hostIPs) {
+        hostIPs = [{ ip: hostIP }];
+        hostIPLists.set(hostIP, hostIPs);
+      }
       status.hostIPs = hostIPs;
     }
     if (ip !== undefined) {
@@ -156,25 +166,32 @@ export function assignPodIPs(
     if (scheduled) {
       // Pods of one template share their containers array, and so their (identical) statuses.
       let byState = statusCache.get(containers);
-      if (!byState) statusCache.set(containers, (byState = new Map()));
+      if (!byState) {
+        byState = new Map();
+        statusCache.set(containers, byState);
+      }
       const sk = `${running}/${ready}`;
-      const cached = byState.get(sk);
-      if (cached) status.containerStatuses = cached;
-      else byState.set(sk, (status.containerStatuses = containers.map((c) => ({
-        name: c.name,
-        image: c.image ?? "",
-        imageID: "",
-        ready,
-        restartCount: 0,
-        started: running,
-        state: running ? { running: {} } : { waiting: { reason: "ContainerCreating" } },
-      }))));
+      let statuses = byState.get(sk);
+      if (!statuses) {
+        statuses = containers.map((c) => ({
+          name: c.name,
+          image: c.image ?? "",
+          imageID: "",
+          ready,
+          restartCount: 0,
+          started: running,
+          state: running ? { running: {} } : { waiting: { reason: "ContainerCreating" } },
+        }));
+        byState.set(sk, statuses);
+      }
+      status.containerStatuses = statuses;
     }
     d.pod.status = status;
     if (d.health.terminating) {
       // No clock in the model: the deletion is stamped at the epoch (docs/model.md "Time").
       meta.deletionTimestamp = "1970-01-01T00:00:00Z";
-      (meta as Record<string, unknown>).deletionGracePeriodSeconds = spec?.terminationGracePeriodSeconds ?? 30;
+      (meta as Record<string, unknown>).deletionGracePeriodSeconds =
+        spec?.terminationGracePeriodSeconds ?? 30;
     }
     if (!scheduled && !spec?.nodeName) {
       diagnostics.push({

@@ -3,8 +3,9 @@
  * keep allocations sticky on a running instance (`michi up` reloads): pod
  * names per owner, pod placement and IPs, Service IPs/ports, slice names.
  */
-import type { ClusterState } from "./state.js";
+
 import type { PreviousServiceAllocations } from "./service-ipam.js";
+import type { ClusterState } from "./state.js";
 import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from "./system-names.js";
 
 export interface PreviousAllocations {
@@ -48,7 +49,8 @@ export function previousAllocations(state: ClusterState | undefined): PreviousAl
   for (const s of state.services) {
     const spec = s.spec ?? {};
     const nodePorts = new Map<string, number>();
-    for (const p of spec.ports ?? []) if (p.nodePort !== undefined) nodePorts.set(`${p.port}/${p.protocol ?? "TCP"}`, p.nodePort);
+    for (const p of spec.ports ?? [])
+      if (p.nodePort !== undefined) nodePorts.set(`${p.port}/${p.protocol ?? "TCP"}`, p.nodePort);
     const a: PreviousServiceAllocations = { nodePorts };
     if (spec.clusterIP && spec.clusterIP !== "None") a.clusterIP = spec.clusterIP;
     if (spec.healthCheckNodePort !== undefined) a.healthCheckNodePort = spec.healthCheckNodePort;

@@ -31,20 +31,32 @@ function count(value: string | undefined): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
-/** Health of replica `i` of `replicas` for a workload. */
+const HEALTH: Record<string, PodHealth> = {
+  "true/false": Object.freeze({ ready: true, terminating: false }),
+  "false/false": Object.freeze({ ready: false, terminating: false }),
+  "true/true": Object.freeze({ ready: true, terminating: true }),
+  "false/true": Object.freeze({ ready: false, terminating: true }),
+};
+
+/**
+ * Health of replica `i` of `replicas` for a workload (returned as a function
+ * of `i`: the annotations are read once per workload, not once per pod).
+ */
 export function replicaHealth(
   workload: ObjectMeta | undefined,
   template: ObjectMeta | undefined,
-  i: number,
   replicas: number,
-): PodHealth {
+): (i: number) => PodHealth {
   const a = { ...template?.annotations, ...workload?.annotations };
   const unready = count(a[UNREADY_REPLICAS_ANNOTATION]);
   const terminating = count(a[TERMINATING_REPLICAS_ANNOTATION]);
+  const allUnready = template?.annotations?.[READY_ANNOTATION] === "false";
+  const allTerminating = template?.annotations?.[TERMINATING_ANNOTATION] === "true";
   // The last T replicas are terminating; the N before them are not ready (so both can be shown at once).
-  return {
-    ready: template?.annotations?.[READY_ANNOTATION] !== "false" && (i < replicas - terminating - unready || i >= replicas - terminating),
-    terminating: template?.annotations?.[TERMINATING_ANNOTATION] === "true" || i >= replicas - terminating,
+  return (i) => {
+    const t = allTerminating || i >= replicas - terminating;
+    const r = !allUnready && (i < replicas - terminating - unready || i >= replicas - terminating);
+    return HEALTH[`${r}/${t}`] ?? { ready: r, terminating: t };
   };
 }
 

@@ -55,7 +55,8 @@ export function parseResolvConf(text: string): HostResolvConf {
     if (!line) continue;
     const [key, ...fields] = line.split(/\s+/);
     if (key === "nameserver" && fields[0]) out.nameservers.push(fields[0]);
-    else if (key === "search") out.searches = fields.filter((f) => f !== ".").map((f) => f.replace(/\.$/, ""));
+    else if (key === "search")
+      out.searches = fields.filter((f) => f !== ".").map((f) => f.replace(/\.$/, ""));
     else if (key === "options") out.options = mergeOptions(out.options, fields.map(parseOption));
   }
   return out;
@@ -82,7 +83,8 @@ function dedupe(list: readonly string[]): string[] {
 /** Options merged by name; later ones override earlier ones but keep the first position. */
 function mergeOptions(a: readonly ResolvOption[], b: readonly ResolvOption[]): ResolvOption[] {
   const m = new Map<string, ResolvOption>();
-  for (const o of [...a, ...b]) m.set(o.name, o.value === undefined || o.value === "" ? { name: o.name } : { ...o });
+  for (const o of [...a, ...b])
+    m.set(o.name, o.value === undefined || o.value === "" ? { name: o.name } : { ...o });
   return [...m.values()];
 }
 
@@ -96,7 +98,11 @@ export function effectiveDNSPolicy(pod: Pod): "cluster" | "host" | "none" {
   return pod.spec?.hostNetwork ? "host" : "cluster";
 }
 
-export function resolvConfFor(pod: Pod, state: ClusterState, host: HostResolvConf = hostResolvConf()): ResolvConf {
+export function resolvConfFor(
+  pod: Pod,
+  state: ClusterState,
+  host: HostResolvConf = hostResolvConf(),
+): ResolvConf {
   const ns = pod.metadata?.namespace ?? "default";
   const zone = state.config.clusterDomain;
   let nameservers: string[] = [];
@@ -137,6 +143,9 @@ export function formatResolvConf(r: ResolvConf): string {
   const lines: string[] = [];
   if (r.searches.length) lines.push(`search ${r.searches.join(" ")}`);
   for (const ns of r.nameservers) lines.push(`nameserver ${ns}`);
-  if (r.options.length) lines.push(`options ${r.options.map((o) => (o.value !== undefined ? `${o.name}:${o.value}` : o.name)).join(" ")}`);
+  if (r.options.length)
+    lines.push(
+      `options ${r.options.map((o) => (o.value !== undefined ? `${o.name}:${o.value}` : o.name)).join(" ")}`,
+    );
   return lines.length ? `${lines.join("\n")}\n` : "";
 }

@@ -42,7 +42,8 @@ export function eligibleNodes(nodes: readonly Node[], spec: PodSpec): Node[] {
       if (n.metadata?.labels?.[k] !== v) return false;
     }
     for (const taint of (n.spec?.taints as Taint[] | undefined) ?? []) {
-      if ((taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !tolerates(tolerations, taint)) return false;
+      if ((taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !tolerates(tolerations, taint))
+        return false;
     }
     return true;
   });

@@ -10,10 +10,18 @@
 import type { Service } from "../api/types.js";
 
 export function defaultService(svc: Service, family: "IPv4" | "IPv6"): Service {
-  const s: Service = structuredClone(svc);
+  // Copies of exactly what defaulting and allocation change; the input is never mutated.
+  const s: Service = { ...svc, metadata: { ...svc.metadata } };
   s.apiVersion = "v1";
   s.kind = "Service";
-  const spec = s.spec ?? {};
+  const spec = { ...svc.spec };
+  if (spec.sessionAffinityConfig) {
+    spec.sessionAffinityConfig = {
+      ...spec.sessionAffinityConfig,
+      clientIP: { ...spec.sessionAffinityConfig.clientIP },
+    };
+  }
+  if (spec.clusterIPs) spec.clusterIPs = [...spec.clusterIPs];
   spec.type ??= "ClusterIP";
   spec.sessionAffinity ??= "None";
   if (spec.sessionAffinity === "ClientIP") {
@@ -21,12 +29,13 @@ export function defaultService(svc: Service, family: "IPv4" | "IPv6"): Service {
     spec.sessionAffinityConfig.clientIP ??= {};
     spec.sessionAffinityConfig.clientIP.timeoutSeconds ??= 10800;
   }
-  if (spec.ports) spec.ports = spec.ports.map((p) => ({
-    ...p,
-    protocol: p.protocol ?? "TCP",
-    // SetDefaults_Service: an unset targetPort defaults to port, for every type.
-    targetPort: p.targetPort ?? p.port,
-  }));
+  if (spec.ports)
+    spec.ports = spec.ports.map((p) => ({
+      ...p,
+      protocol: p.protocol ?? "TCP",
+      // SetDefaults_Service: an unset targetPort defaults to port, for every type.
+      targetPort: p.targetPort ?? p.port,
+    }));
   if (spec.type === "ExternalName") {
     // ExternalName services get no IPs, families or internalTrafficPolicy.
     delete spec.clusterIP;
@@ -35,7 +44,8 @@ export function defaultService(svc: Service, family: "IPv4" | "IPv6"): Service {
     delete spec.ipFamilyPolicy;
   } else {
     spec.internalTrafficPolicy ??= "Cluster";
-    if (spec.clusterIP === undefined && spec.clusterIPs?.[0] !== undefined) spec.clusterIP = spec.clusterIPs[0];
+    if (spec.clusterIP === undefined && spec.clusterIPs?.[0] !== undefined)
+      spec.clusterIP = spec.clusterIPs[0];
     const headless = spec.clusterIP === "None";
     if (headless) spec.clusterIPs = ["None"];
     // Headless without selector defaults to RequireDualStack; everything else to SingleStack.

@@ -30,7 +30,8 @@ function keyOf(s: Service): string {
 }
 
 const needsNodePorts = (s: Service) =>
-  s.spec?.type === "NodePort" || (s.spec?.type === "LoadBalancer" && s.spec.allocateLoadBalancerNodePorts !== false);
+  s.spec?.type === "NodePort" ||
+  (s.spec?.type === "LoadBalancer" && s.spec.allocateLoadBalancerNodePorts !== false);
 const needsHealthCheck = (s: Service) =>
   s.spec?.type === "LoadBalancer" && s.spec.externalTrafficPolicy === "Local";
 const hasClusterIP = (s: Service) => s.spec?.type !== "ExternalName" && s.spec?.clusterIP !== "None";
@@ -103,12 +104,20 @@ export function allocateServices(
     if (needsNodePorts(s)) {
       for (const port of spec.ports ?? []) {
         const np = prev.nodePorts.get(`${port.port}/${port.protocol}`);
-        if (port.nodePort === undefined && np !== undefined && a.ports.allocate(BigInt(np), key) === undefined) {
+        if (
+          port.nodePort === undefined &&
+          np !== undefined &&
+          a.ports.allocate(BigInt(np), key) === undefined
+        ) {
           port.nodePort = np;
         }
       }
     }
-    if (needsHealthCheck(s) && spec.healthCheckNodePort === undefined && prev.healthCheckNodePort !== undefined) {
+    if (
+      needsHealthCheck(s) &&
+      spec.healthCheckNodePort === undefined &&
+      prev.healthCheckNodePort !== undefined
+    ) {
       if (a.ports.allocate(BigInt(prev.healthCheckNodePort), key) === undefined) {
         spec.healthCheckNodePort = prev.healthCheckNodePort;
       }
@@ -133,7 +142,11 @@ export function allocateServices(
       const e = p ? claim(a.ips, p.value) : "range";
       if (e === "allocated") {
         errors.push(
-          err(s, "spec.clusterIPs", `Invalid value: ${list}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`),
+          err(
+            s,
+            "spec.clusterIPs",
+            `Invalid value: ${list}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`,
+          ),
         );
       } else if (e === "range") {
         errors.push(
@@ -153,7 +166,13 @@ export function allocateServices(
         if (a.ports.ownerOf(BigInt(port.nodePort)) === key) return;
         const e = claim(a.ports, BigInt(port.nodePort));
         if (e === "allocated") {
-          errors.push(err(s, `spec.ports[${i}].nodePort`, `Invalid value: ${port.nodePort}: provided port is already allocated`));
+          errors.push(
+            err(
+              s,
+              `spec.ports[${i}].nodePort`,
+              `Invalid value: ${port.nodePort}: provided port is already allocated`,
+            ),
+          );
         } else if (e === "range") {
           errors.push(
             err(
@@ -165,7 +184,11 @@ export function allocateServices(
         }
       });
     }
-    if (needsHealthCheck(s) && spec.healthCheckNodePort !== undefined && a.ports.ownerOf(BigInt(spec.healthCheckNodePort)) !== key) {
+    if (
+      needsHealthCheck(s) &&
+      spec.healthCheckNodePort !== undefined &&
+      a.ports.ownerOf(BigInt(spec.healthCheckNodePort)) !== key
+    ) {
       const e = claim(a.ports, BigInt(spec.healthCheckNodePort));
       if (e !== undefined) {
         errors.push(
@@ -194,7 +217,9 @@ export function allocateServices(
       if (!spec.clusterIP && a.ips) {
         const v = a.ips.allocateNext(key, key);
         if (v === undefined) {
-          diagnostics.push(err(s, "spec.clusterIP", "Internal error: failed to allocate a serviceIP: range is full"));
+          diagnostics.push(
+            err(s, "spec.clusterIP", "Internal error: failed to allocate a serviceIP: range is full"),
+          );
         } else spec.clusterIP = a.ipText(v);
       }
       if (spec.clusterIP) spec.clusterIPs = [spec.clusterIP, ...(spec.clusterIPs ?? []).slice(1)];
@@ -212,7 +237,9 @@ export function allocateServices(
         }
         const v = a.ports.allocateNext(`${key}:${p.port}/${p.protocol}`, key);
         if (v === undefined) {
-          diagnostics.push(err(s, "spec.ports", "Internal error: failed to allocate a nodePort: range is full"));
+          diagnostics.push(
+            err(s, "spec.ports", "Internal error: failed to allocate a nodePort: range is full"),
+          );
         } else {
           p.nodePort = Number(v);
           byPort.set(p.port, p.nodePort);
@@ -235,7 +262,8 @@ export function allocateServices(
     for (const s of lbs) {
       const prev = previous.get(keyOf(s))?.lbIP;
       const p = prev ? parseIP(prev) : undefined;
-      if (p && !s.spec?.loadBalancerIP && a.lb.allocate(p.value, keyOf(s)) === undefined) lbIP.set(s, p.value);
+      if (p && !s.spec?.loadBalancerIP && a.lb.allocate(p.value, keyOf(s)) === undefined)
+        lbIP.set(s, p.value);
     }
     for (const s of lbs) {
       if (lbIP.has(s) || !s.spec?.loadBalancerIP) continue;

@@ -32,9 +32,16 @@ const INGRESS_NGINX_META_LABELS = {
 };
 
 export function systemNamespace(name: string): Namespace {
-  const ns: Namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name, annotations: { ...SYSTEM } } };
+  const ns: Namespace = {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name, annotations: { ...SYSTEM } },
+  };
   if (name === INGRESS_NAMESPACE && ns.metadata) {
-    ns.metadata.labels = { "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/name": "ingress-nginx" };
+    ns.metadata.labels = {
+      "app.kubernetes.io/instance": "ingress-nginx",
+      "app.kubernetes.io/name": "ingress-nginx",
+    };
   }
   return ns;
 }
@@ -50,7 +57,10 @@ export function kubernetesService(clusterIP: string | undefined): Service {
       labels: { component: "apiserver", provider: "kubernetes" },
       annotations: { ...SYSTEM },
     },
-    spec: { type: "ClusterIP", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: API_SERVER_PORT }] },
+    spec: {
+      type: "ClusterIP",
+      ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: API_SERVER_PORT }],
+    },
   };
   if (clusterIP && s.spec) s.spec.clusterIP = clusterIP;
   return s;
@@ -83,7 +93,12 @@ export function corednsDeployment(): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "coredns", namespace: "kube-system", labels: { ...COREDNS_LABELS }, annotations: { ...SYSTEM } },
+    metadata: {
+      name: "coredns",
+      namespace: "kube-system",
+      labels: { ...COREDNS_LABELS },
+      annotations: { ...SYSTEM },
+    },
     spec: {
       replicas: 2,
       selector: { matchLabels: { ...COREDNS_LABELS } },

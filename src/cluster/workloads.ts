@@ -82,13 +82,22 @@ function withSystem(meta: ObjectMeta, system: boolean): Record<string, string> |
 }
 
 class NameBook {
-  private readonly used = new Set<string>();
+  /** namespace → names taken (nested, so no key string per lookup). */
+  private readonly used = new Map<string, Set<string>>();
   constructor(private readonly previous: PreviousPodNames) {}
+  private names(ns: string): Set<string> {
+    let set = this.used.get(ns);
+    if (!set) {
+      set = new Set();
+      this.used.set(ns, set);
+    }
+    return set;
+  }
   has(ns: string, name: string): boolean {
-    return this.used.has(`${ns}/${name}`);
+    return this.used.get(ns)?.has(name) ?? false;
   }
   take(ns: string, name: string): void {
-    this.used.add(`${ns}/${name}`);
+    this.names(ns).add(name);
   }
   previousFor(ownerKey: string): readonly string[] {
     return this.previous.get(ownerKey) ?? [];
@@ -120,13 +129,24 @@ function podShape(
   };
 }
 
-function makePod(ns: string, name: string, template: PodTemplateSpec, shape: PodShape, generateName?: string): Pod {
+function makePod(
+  ns: string,
+  name: string,
+  template: PodTemplateSpec,
+  shape: PodShape,
+  generateName?: string,
+): Pod {
   const meta: ObjectMeta = { name, namespace: ns, labels: shape.labels };
   if (generateName !== undefined) meta.generateName = generateName;
   if (shape.annotations) meta.annotations = shape.annotations;
   if (shape.ownerReferences) meta.ownerReferences = shape.ownerReferences;
   // Templates reaching here are defaulted already (defaultTemplate).
-  const pod: Pod = { apiVersion: "v1", kind: "Pod", metadata: meta, spec: podSpecFromTemplate(template.spec ?? { containers: [] }) };
+  const pod: Pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: meta,
+    spec: podSpecFromTemplate(template.spec ?? { containers: [] }),
+  };
   assignUid(pod);
   return pod;
 }
@@ -148,6 +168,8 @@ function replicaSetPods(
   const previous = book.previousFor(`${ns}/ReplicaSet/${rsName}`);
   const prefix = `${rsName}-`;
   const shape = podShape(template, { ...template.metadata?.labels }, owner, system);
+  const health = replicaHealth(owningWorkload, template.metadata, replicas);
+  const spreadKey = `${ns}/${rsName}`;
   const generateName = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
   for (let i = 0; i < replicas; i++) {
     let name = previous[i];
@@ -158,9 +180,9 @@ function replicaSetPods(
     const pod = makePod(ns, name, template, shape, generateName);
     drafts.push({
       pod,
-      spreadKey: `${ns}/${rsName}`,
+      spreadKey,
       spreadIndex: i,
-      health: replicaHealth(owningWorkload, template.metadata, i, replicas),
+      health: health(i),
     });
   }
 }
@@ -254,7 +276,10 @@ export function expandWorkloads(
     spec.strategy ??= { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } };
     spec.template = defaultTemplate(spec.template);
     d.spec = spec;
-    d.metadata = { ...d.metadata, annotations: { "deployment.kubernetes.io/revision": "1", ...d.metadata?.annotations } };
+    d.metadata = {
+      ...d.metadata,
+      annotations: { "deployment.kubernetes.io/revision": "1", ...d.metadata?.annotations },
+    };
     const rs = deploymentToReplicaSet(d);
     const before = drafts.length;
     replicaSetPods(rs, d.metadata ?? {}, book, drafts, isSystem(d.metadata));
@@ -295,6 +320,7 @@ export function expandWorkloads(
     const start = spec.ordinals?.start ?? 0;
     const owner = ownerRef("apps/v1", "StatefulSet", meta);
     let ready = 0;
+    const stsHealth = replicaHealth(meta, spec.template.metadata, spec.replicas);
     for (let i = 0; i < spec.replicas; i++) {
       const ordinal = start + i;
       const name = `${meta.name}-${ordinal}`;
@@ -310,7 +336,7 @@ export function expandWorkloads(
         pod.spec.hostname = name;
         if (spec.serviceName) pod.spec.subdomain = spec.serviceName;
       }
-      const health = replicaHealth(meta, spec.template.metadata, i, spec.replicas);
+      const health = stsHealth(i);
       if (health.ready && !health.terminating) ready++;
       drafts.push({ pod, spreadKey: `${ns}/${meta.name}`, spreadIndex: i, health });
     }
@@ -340,11 +366,14 @@ export function expandWorkloads(
     const targets = eligibleNodes(nodes, spec.template.spec ?? { containers: [] });
     const previous = book.previousFor(`${ns}/DaemonSet/${meta.name}`);
     let ready = 0;
+    const dsHealth = replicaHealth(meta, spec.template?.metadata, targets.length);
     targets.forEach((node, i) => {
       const nodeName = node.metadata?.name ?? "";
       const prefix = `${meta.name}-`;
       // Sticky per node: a previous pod of this DaemonSet on the same node keeps its name.
-      let name = previous.find((n) => n.startsWith(prefix) && previousNodeOf(previousNames, ns, n) === nodeName);
+      let name = previous.find(
+        (n) => n.startsWith(prefix) && previousNodeOf(previousNames, ns, n) === nodeName,
+      );
       if (name === undefined || book.has(ns, name)) {
         name = generatedName(prefix, `${ns}/${meta.name}/${nodeName}`, (n) => book.has(ns, n));
       }
@@ -354,19 +383,27 @@ export function expandWorkloads(
         [CONTROLLER_REVISION_HASH]: hash,
         "pod-template-generation": "1",
       };
-      const pod = makePod(ns, name, spec.template ?? {}, podShape(spec.template ?? {}, labels, owner, isSystem(meta)), prefix);
+      const pod = makePod(
+        ns,
+        name,
+        spec.template ?? {},
+        podShape(spec.template ?? {}, labels, owner, isSystem(meta)),
+        prefix,
+      );
       if (pod.spec) {
         // The DaemonSet controller pins each pod to its node through node affinity; the scheduler binds it there.
         pod.spec.affinity = {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] }],
+              nodeSelectorTerms: [
+                { matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] },
+              ],
             },
           },
         };
         pod.spec.nodeName = nodeName;
       }
-      const health = replicaHealth(meta, spec.template?.metadata, i, targets.length);
+      const health = dsHealth(i);
       if (health.ready && !health.terminating) ready++;
       drafts.push({ pod, spreadKey: `${ns}/${meta.name}`, spreadIndex: i, health });
     });

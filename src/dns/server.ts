@@ -49,7 +49,8 @@ export interface DnsServer {
 
 const MEMO_LIMIT = 100_000;
 
-function isLoopback(ip: string): boolean {
+/** Loopback clients (127.0.0.0/8, ::1, v4-mapped loopback) may use the forwarder; others only with `openResolver`. */
+export function isLoopback(ip: string): boolean {
   const p = parseIP(ip.startsWith("::ffff:") ? ip.slice(7) : ip);
   if (!p) return false;
   return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
@@ -123,7 +124,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const u = udp;
     await new Promise<void>((resolve, reject) => {
       u.once("error", reject);
-      u.bind({ address: options.host, port: options.port, exclusive: options.exclusive === false }, () => {
+      u.bind({ address: options.host, port: options.port, exclusive: options.exclusive === true }, () => {
         u.off("error", reject);
         resolve();
       });
@@ -133,7 +134,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     try {
       await new Promise<void>((resolve, reject) => {
         t.once("error", reject);
-        t.listen({ host: options.host, port, exclusive: options.exclusive === false }, () => {
+        t.listen({ host: options.host, port, exclusive: options.exclusive === true }, () => {
           t.off("error", reject);
           resolve();
         });
@@ -172,6 +173,13 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   // Encoded answers per zone, keyed by everything but the ID: the hot path is a Map lookup and a copy.
   let memoZone: Zone | undefined;
   const memo = new Map<string, Buffer>();
+  // And keyed by the raw message minus its ID: a repeat of a query skips even the decoding.
+  const rawMemo = new Map<string, { out: Buffer; qtype: number; rcode: number }>();
+  const remember = (rawKey: string | undefined, out: Buffer, qtype: number) => {
+    if (rawKey === undefined) return;
+    if (rawMemo.size >= MEMO_LIMIT) rawMemo.clear();
+    rawMemo.set(rawKey, { out, qtype, rcode: out[3]! & 0xf });
+  };
 
   const finish = (
     proto: "udp" | "tcp",
@@ -194,6 +202,16 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   ): Buffer | Promise<Buffer | undefined> | undefined => {
     const start = performance.now();
     const fam: 4 | 6 = remote.includes(":") && !remote.startsWith("::ffff:") ? 6 : 4;
+    const rawKey = msg.length >= 12 && msg.length <= 512 ? `${proto}${msg.toString("latin1", 2)}` : undefined;
+    if (rawKey !== undefined && memoZone !== undefined && memoZone === options.getZone()) {
+      const hit = rawMemo.get(rawKey);
+      if (hit) {
+        const out = Buffer.from(hit.out);
+        out[0] = msg[0]!;
+        out[1] = msg[1]!;
+        return finish(proto, fam, hit.qtype, start, out, "kubernetes", hit.rcode);
+      }
+    }
     const d = decodeQuery(msg);
     if (d.kind === "drop") return undefined;
     if (d.kind === "reject") {
@@ -211,11 +229,13 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const maxSize = proto === "tcp" ? 65535 : Math.max(512, q.edns?.udpSize ?? 512);
     if (memoZone !== zone) {
       memo.clear();
+      rawMemo.clear();
       memoZone = zone;
     }
     const key = `${proto === "tcp" ? "t" : maxSize}|${q.edns ? (q.edns.dnssecOk ? "D" : "E") : "-"}|${msg.toString("latin1", 2, 4)}${msg.toString("latin1", 12, q.questionEnd)}`;
     const cached = memo.get(key);
     if (cached) {
+      remember(rawKey, cached, q.type);
       const out = Buffer.from(cached);
       out.writeUInt16BE(q.id, 0);
       return finish(proto, fam, q.type, start, out, "kubernetes");
@@ -260,6 +280,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const out = encode(resp.answers);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(key, out);
+    remember(rawKey, out, q.type);
     return finish(proto, fam, q.type, start, Buffer.from(out), "kubernetes");
   };
 
@@ -285,7 +306,13 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
 
   udpSock.on("message", (msg, rinfo) => {
     const reply = (out: Buffer | undefined) => {
-      if (out) udpSock.send(out, rinfo.port, rinfo.address, () => {});
+      if (!out) return;
+      try {
+        // No callback: Node then tries a synchronous send (uv_udp_try_send) instead of queueing a SendWrap.
+        udpSock.send(out, rinfo.port, rinfo.address);
+      } catch {
+        // A spoofed source (port 0) makes send throw synchronously; such a client gets nothing.
+      }
     };
     const r = safeHandle(msg, "udp", rinfo.address);
     if (r instanceof Promise) r.then(reply, () => {});

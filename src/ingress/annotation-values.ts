@@ -19,7 +19,8 @@ export function parseBool(text: string): Parsed<boolean> {
 }
 
 export function parseNonNegativeInt(text: string, max = 2_147_483_647): Parsed<number> {
-  if (!/^\d{1,10}$/.test(text) || Number(text) > max) return bad(`expected an integer 0-${max}, got ${JSON.stringify(text)}`);
+  if (!/^\d{1,10}$/.test(text) || Number(text) > max)
+    return bad(`expected an integer 0-${max}, got ${JSON.stringify(text)}`);
   return ok(Number(text));
 }
 
@@ -37,7 +38,8 @@ export function parseSize(text: string): Parsed<number> {
 const PATH_CHARS = /^\/[A-Za-z0-9\-._~!$&'()*+,=:@%/]*$/;
 
 export function parsePath(text: string): Parsed<string> {
-  if (!PATH_CHARS.test(text) || text.includes("'")) return bad(`expected a URL path starting with "/", got ${JSON.stringify(text)}`);
+  if (!PATH_CHARS.test(text) || text.includes("'"))
+    return bad(`expected a URL path starting with "/", got ${JSON.stringify(text)}`);
   return ok(text);
 }
 
@@ -51,10 +53,12 @@ export function parseRewriteTarget(text: string): Parsed<string> {
 
 /** An absolute http(s) URL for redirects. */
 export function parseRedirectURL(text: string): Parsed<string> {
-  if (/[\s"'`;{}\\<>]/.test(text)) return bad(`URL contains characters nginx would not accept: ${JSON.stringify(text)}`);
+  if (/[\s"'`;{}\\<>]/.test(text))
+    return bad(`URL contains characters nginx would not accept: ${JSON.stringify(text)}`);
   try {
     const u = new URL(text);
-    if (u.protocol !== "http:" && u.protocol !== "https:") return bad(`expected an http or https URL, got ${JSON.stringify(text)}`);
+    if (u.protocol !== "http:" && u.protocol !== "https:")
+      return bad(`expected an http or https URL, got ${JSON.stringify(text)}`);
   } catch {
     return bad(`expected an absolute URL such as https://example.com/new, got ${JSON.stringify(text)}`);
   }
@@ -62,7 +66,8 @@ export function parseRedirectURL(text: string): Parsed<string> {
 }
 
 export function parseRedirectCode(text: string): Parsed<number> {
-  if (!/^3\d\d$/.test(text) || Number(text) > 308) return bad(`expected a redirect status code 300-308, got ${JSON.stringify(text)}`);
+  if (!/^3\d\d$/.test(text) || Number(text) > 308)
+    return bad(`expected a redirect status code 300-308, got ${JSON.stringify(text)}`);
   return ok(Number(text));
 }
 
@@ -74,7 +79,8 @@ export function parseCIDRList(text: string): Parsed<CIDR[]> {
     if (item === "") continue;
     const ip = parseIP(item);
     const cidr = ip ? parseCIDR(`${item}/${ip.family === 4 ? 32 : 128}`) : parseCIDR(item);
-    if (!cidr) return bad(`expected comma-separated CIDRs (10.0.0.0/8, 192.168.1.1), got ${JSON.stringify(item)}`);
+    if (!cidr)
+      return bad(`expected comma-separated CIDRs (10.0.0.0/8, 192.168.1.1), got ${JSON.stringify(item)}`);
     out.push(cidr);
   }
   if (out.length === 0) return bad("expected at least one CIDR");
@@ -83,13 +89,15 @@ export function parseCIDRList(text: string): Parsed<CIDR[]> {
 
 /** A header or cookie name: an RFC 7230 token. */
 export function parseToken(text: string): Parsed<string> {
-  if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/.test(text)) return bad(`expected a header/cookie name token, got ${JSON.stringify(text)}`);
+  if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/.test(text))
+    return bad(`expected a header/cookie name token, got ${JSON.stringify(text)}`);
   return ok(text);
 }
 
 /** Printable header value without control characters. */
 export function parseHeaderValue(text: string): Parsed<string> {
-  if (!/^[\x20-\x7e]{1,1024}$/.test(text) || /["'`;{}\\]/.test(text)) return bad(`expected a plain header value, got ${JSON.stringify(text)}`);
+  if (!/^[\x20-\x7e]{1,1024}$/.test(text) || /["'`;{}\\]/.test(text))
+    return bad(`expected a plain header value, got ${JSON.stringify(text)}`);
   return ok(text);
 }
 
@@ -104,7 +112,11 @@ export function parseRegex(text: string, flags = ""): Parsed<RegExp> {
 
 /** Host name, optionally with a port (upstream-vhost); no nginx variables. */
 export function parseHostPort(text: string): Parsed<string> {
-  if (!/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?(?::\d{1,5})?$/.test(text)) {
+  if (
+    !/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?(?::\d{1,5})?$/.test(
+      text,
+    )
+  ) {
     return bad(`expected a host name (optionally :port), got ${JSON.stringify(text)}`);
   }
   return ok(text);
@@ -119,18 +131,26 @@ export function parseOrigins(text: string): Parsed<string[]> {
   if (items.length === 0) return bad("expected * or a list of origins");
   for (const it of items) {
     if (it === "*") continue;
-    if (!/^https?:\/\/(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(it)) return bad(`expected * or origins like https://example.com, got ${JSON.stringify(it)}`);
+    if (!/^https?:\/\/(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(it))
+      return bad(`expected * or origins like https://example.com, got ${JSON.stringify(it)}`);
   }
   return ok(items);
 }
 
 /** Comma-separated list of header names or methods. */
 export function parseNameList(text: string): Parsed<string> {
-  if (!/^[A-Za-z0-9\-_.*]+(?:\s*,\s*[A-Za-z0-9\-_.*]+)*$/.test(text.trim())) return bad(`expected a comma-separated list of names, got ${JSON.stringify(text)}`);
+  if (!/^[A-Za-z0-9\-_.*]+(?:\s*,\s*[A-Za-z0-9\-_.*]+)*$/.test(text.trim()))
+    return bad(`expected a comma-separated list of names, got ${JSON.stringify(text)}`);
   return ok(text.trim());
 }
 
-export function parseEnum<T extends string>(text: string, values: readonly T[], caseInsensitive = false): Parsed<T> {
+export function parseEnum<T extends string>(
+  text: string,
+  values: readonly T[],
+  caseInsensitive = false,
+): Parsed<T> {
   const found = values.find((v) => (caseInsensitive ? v.toLowerCase() === text.toLowerCase() : v === text));
-  return found !== undefined ? ok(found) : bad(`expected one of ${values.join(", ")}, got ${JSON.stringify(text)}`);
+  return found !== undefined
+    ? ok(found)
+    : bad(`expected one of ${values.join(", ")}, got ${JSON.stringify(text)}`);
 }

@@ -115,7 +115,8 @@ export const DEFAULT_CONFIG: LocationConfig = Object.freeze({
 export const CORS_DEFAULTS: CorsConfig = Object.freeze({
   allowOrigin: Object.freeze(["*"]),
   allowMethods: "GET, PUT, POST, DELETE, PATCH, OPTIONS",
-  allowHeaders: "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization",
+  allowHeaders:
+    "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization",
   exposeHeaders: "",
   allowCredentials: true,
   maxAge: 1728000,
@@ -191,7 +192,12 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
     if (v === undefined) return undefined;
     const r = parse(v);
     if (!r.ok) {
-      problems.push({ annotation: NGINX_PREFIX + name, severity: "error", code: "InvalidAnnotation", message: r.error });
+      problems.push({
+        annotation: NGINX_PREFIX + name,
+        severity: "error",
+        code: "InvalidAnnotation",
+        message: r.error,
+      });
       return undefined;
     }
     applied.push({ name: NGINX_PREFIX + name, value: v });
@@ -214,8 +220,10 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
   const temporalCode = take("temporal-redirect-code", parseRedirectCode);
   const permanent = take("permanent-redirect", parseRedirectURL);
   const permanentCode = take("permanent-redirect-code", parseRedirectCode);
-  if (temporal !== undefined) config.redirect = { url: temporal, code: temporalCode ?? 302, kind: "temporal" };
-  else if (permanent !== undefined) config.redirect = { url: permanent, code: permanentCode ?? 301, kind: "permanent" };
+  if (temporal !== undefined)
+    config.redirect = { url: temporal, code: temporalCode ?? 302, kind: "temporal" };
+  else if (permanent !== undefined)
+    config.redirect = { url: permanent, code: permanentCode ?? 301, kind: "permanent" };
 
   const bodySize = take("proxy-body-size", parseSize);
   if (bodySize !== undefined) config.proxyBodySize = bodySize;
@@ -227,7 +235,9 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
   const rt = take("proxy-read-timeout", seconds);
   if (rt !== undefined) config.readTimeoutMs = rt * 1000;
 
-  const proto = take("backend-protocol", (v) => parseEnum(v.toUpperCase(), ["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"] as const));
+  const proto = take("backend-protocol", (v) =>
+    parseEnum(v.toUpperCase(), ["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"] as const),
+  );
   if (proto === "HTTPS") config.backendProtocol = "HTTPS";
   else if (proto === "GRPC" || proto === "GRPCS" || proto === "FCGI") {
     problems.push({
@@ -239,7 +249,8 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
   }
 
   // allowlist-source-range is the newer name; ingress-nginx reads it first and falls back to whitelist-.
-  const allow = take("allowlist-source-range", parseCIDRList) ?? take("whitelist-source-range", parseCIDRList);
+  const allow =
+    take("allowlist-source-range", parseCIDRList) ?? take("whitelist-source-range", parseCIDRList);
   if (allow !== undefined) config.allowSourceRange = allow;
   const deny = take("denylist-source-range", parseCIDRList);
   if (deny !== undefined) config.denySourceRange = deny;
@@ -275,7 +286,9 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
     if (maxAge !== undefined) a.maxAge = maxAge;
     const expires = take("session-cookie-expires", (v) => parseNonNegativeInt(v));
     if (expires !== undefined) a.expires = expires;
-    const sameSite = take("session-cookie-samesite", (v) => parseEnum(v, ["None", "Lax", "Strict"] as const, true));
+    const sameSite = take("session-cookie-samesite", (v) =>
+      parseEnum(v, ["None", "Lax", "Strict"] as const, true),
+    );
     if (sameSite !== undefined) a.sameSite = sameSite;
     const domain = take("session-cookie-domain", parseHostPort);
     if (domain !== undefined) a.domain = domain;
@@ -284,12 +297,17 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
 
   const vhost = take("upstream-vhost", parseHostPort);
   if (vhost !== undefined) config.upstreamVhost = vhost;
-  const prefix = take("x-forwarded-prefix", (v) => (v === "" ? { ok: true as const, value: "" } : parsePath(v)));
+  const prefix = take("x-forwarded-prefix", (v) =>
+    v === "" ? { ok: true as const, value: "" } : parsePath(v),
+  );
   if (prefix !== undefined && prefix !== "") config.xForwardedPrefix = prefix;
 
   let canary: CanaryConfig | undefined;
   if (take("canary", parseBool) === true) {
-    canary = { weight: 0, weightTotal: take("canary-weight-total", (v) => parseNonNegativeInt(v, 1_000_000)) ?? 100 };
+    canary = {
+      weight: 0,
+      weightTotal: take("canary-weight-total", (v) => parseNonNegativeInt(v, 1_000_000)) ?? 100,
+    };
     const header = take("canary-by-header", parseToken);
     if (header !== undefined) canary.header = header;
     const hv = take("canary-by-header-value", parseHeaderValue);
@@ -301,7 +319,12 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
     const weight = take("canary-weight", (v) => parseNonNegativeInt(v, 1_000_000));
     if (weight !== undefined) canary.weight = weight;
     if (canary.weightTotal === 0) {
-      problems.push({ annotation: `${NGINX_PREFIX}canary-weight-total`, severity: "error", code: "InvalidAnnotation", message: "must be greater than 0" });
+      problems.push({
+        annotation: `${NGINX_PREFIX}canary-weight-total`,
+        severity: "error",
+        code: "InvalidAnnotation",
+        message: "must be greater than 0",
+      });
     } else if (canary.weight > canary.weightTotal) {
       problems.push({
         annotation: `${NGINX_PREFIX}canary-weight`,
@@ -321,12 +344,24 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
         annotation: key,
         severity: "warning",
         code: "SnippetNotExecuted",
-        message: "snippet annotations inject raw nginx configuration; michi never executes them (ingress-nginx disables them by default since v1.9 for the same reason)",
+        message:
+          "snippet annotations inject raw nginx configuration; michi never executes them (ingress-nginx disables them by default since v1.9 for the same reason)",
       });
     } else {
-      problems.push({ annotation: key, severity: "warning", code: "UnsupportedAnnotation", message: `michi does not implement ${name}; it is ignored` });
+      problems.push({
+        annotation: key,
+        severity: "warning",
+        code: "UnsupportedAnnotation",
+        message: `michi does not implement ${name}; it is ignored`,
+      });
     }
   }
 
-  return { config, ...(canary ? { canary } : {}), applied, problems, invalid: problems.some((p) => p.severity === "error") };
+  return {
+    config,
+    ...(canary ? { canary } : {}),
+    applied,
+    problems,
+    invalid: problems.some((p) => p.severity === "error"),
+  };
 }

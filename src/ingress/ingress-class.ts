@@ -24,18 +24,27 @@ export interface ClassSelection {
   defaultClass?: string;
 }
 
-export function selectClasses(ingressClasses: readonly IngressClass[], options: ClassOptions = {}): ClassSelection {
+export function selectClasses(
+  ingressClasses: readonly IngressClass[],
+  options: ClassOptions = {},
+): ClassSelection {
   const classes = new Set<string>();
   if (options.classes) for (const c of options.classes) classes.add(c);
   else {
     classes.add("nginx");
     for (const ic of ingressClasses) {
       const ctl = ic.spec?.controller;
-      if (ic.metadata?.name && (ctl === NGINX_CONTROLLER || ctl === MICHI_CONTROLLER)) classes.add(ic.metadata.name);
+      if (ic.metadata?.name && (ctl === NGINX_CONTROLLER || ctl === MICHI_CONTROLLER))
+        classes.add(ic.metadata.name);
     }
   }
   const defaults = ingressClasses
-    .filter((ic) => ic.metadata?.name && classes.has(ic.metadata.name) && ic.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true")
+    .filter(
+      (ic) =>
+        ic.metadata?.name &&
+        classes.has(ic.metadata.name) &&
+        ic.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true",
+    )
     .map((ic) => ic.metadata?.name ?? "")
     .sort();
   return defaults[0] !== undefined ? { classes, defaultClass: defaults[0] } : { classes };
@@ -53,7 +62,12 @@ export function classifyIngress(ing: Ingress, sel: ClassSelection): ClassVerdict
   const name = specClass ?? legacy;
   const via = specClass !== undefined ? "spec.ingressClassName" : `annotation ${LEGACY_CLASS_ANNOTATION}`;
   if (name !== undefined) {
-    if (sel.classes.has(name)) return { served: true, className: name, reason: `${via} is ${JSON.stringify(name)}, a class michi serves` };
+    if (sel.classes.has(name))
+      return {
+        served: true,
+        className: name,
+        reason: `${via} is ${JSON.stringify(name)}, a class michi serves`,
+      };
     return {
       served: false,
       className: name,
@@ -61,9 +75,16 @@ export function classifyIngress(ing: Ingress, sel: ClassSelection): ClassVerdict
     };
   }
   if (sel.defaultClass !== undefined) {
-    return { served: true, className: sel.defaultClass, reason: `no class set; IngressClass ${sel.defaultClass} is the default class` };
+    return {
+      served: true,
+      className: sel.defaultClass,
+      reason: `no class set; IngressClass ${sel.defaultClass} is the default class`,
+    };
   }
-  return { served: false, reason: "no class set and no served IngressClass is marked is-default-class: the Ingress is ignored" };
+  return {
+    served: false,
+    reason: "no class set and no served IngressClass is marked is-default-class: the Ingress is ignored",
+  };
 }
 
 /** The served/ignored verdict for every Ingress in the state (for status.loadBalancer and `michi get`). */

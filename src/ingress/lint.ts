@@ -42,19 +42,37 @@ export function lintIngressAnnotations(state: ClusterState, options: ClassOption
   const out: Diagnostic[] = [];
   const table = compileRoutes(state, options);
   // TLS secret existence is checked by the Service/Ingress lint; keep the rest of the compile findings.
-  for (const d of table.diagnostics) if (!(d.code === "TLSSecretProblem" && /not found/.test(d.message))) out.push(d);
+  for (const d of table.diagnostics)
+    if (!(d.code === "TLSSecretProblem" && /not found/.test(d.message))) out.push(d);
 
   const sel = selectClasses(state.ingressClasses, options);
   for (const ing of state.ingresses) {
     const v = classifyIngress(ing, sel);
     if (!v.served && hasPrefix(ing, NGINX_PREFIX)) {
-      out.push(ingressDiagnostic(ing, "warning", "AnnotationsIgnored", `nginx annotations have no effect: ${v.reason}`, ["metadata", "annotations"]));
+      out.push(
+        ingressDiagnostic(
+          ing,
+          "warning",
+          "AnnotationsIgnored",
+          `nginx annotations have no effect: ${v.reason}`,
+          ["metadata", "annotations"],
+        ),
+      );
     }
-    for (const [key, value] of Object.entries(ing.metadata?.annotations ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, value] of Object.entries(ing.metadata?.annotations ?? {}).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    )) {
       if (!key.startsWith(ALB_PREFIX)) continue;
       const name = key.slice(ALB_PREFIX.length);
-      const d = ingressDiagnostic(ing, "warning", "CloudOnlyAnnotation", `${key}: ${explainAlb(name, value)}`, ["metadata", "annotations", key]);
-      if (name === "ssl-redirect") d.suggestion = `for ingress-nginx: nginx.ingress.kubernetes.io/ssl-redirect: "true" with a spec.tls entry for the host`;
+      const d = ingressDiagnostic(
+        ing,
+        "warning",
+        "CloudOnlyAnnotation",
+        `${key}: ${explainAlb(name, value)}`,
+        ["metadata", "annotations", key],
+      );
+      if (name === "ssl-redirect")
+        d.suggestion = `for ingress-nginx: nginx.ingress.kubernetes.io/ssl-redirect: "true" with a spec.tls entry for the host`;
       out.push(d);
     }
   }
@@ -64,7 +82,12 @@ export function lintIngressAnnotations(state: ClusterState, options: ClassOption
   for (const [host, srv] of table.servers) {
     if (!srv.regexMode) continue;
     const owners = new Set<string>();
-    for (const l of srv.ordered) if (l.ingress && (l.config.useRegex || (l.config.rewriteTarget !== undefined && l.config.rewriteTarget !== l.path))) owners.add(`${l.ingress.namespace}/${l.ingress.name}`);
+    for (const l of srv.ordered)
+      if (
+        l.ingress &&
+        (l.config.useRegex || (l.config.rewriteTarget !== undefined && l.config.rewriteTarget !== l.path))
+      )
+        owners.add(`${l.ingress.namespace}/${l.ingress.name}`);
     for (const l of srv.ordered) {
       if (!l.ingress) continue;
       const id = `${l.ingress.namespace}/${l.ingress.name}`;
@@ -73,7 +96,11 @@ export function lintIngressAnnotations(state: ClusterState, options: ClassOption
       if (seen.has(id)) continue;
       seen.add(id);
       byHost.set(host, seen);
-      const ing = state.ingresses.find((i) => (i.metadata?.namespace ?? "default") === l.ingress?.namespace && i.metadata?.name === l.ingress?.name);
+      const ing = state.ingresses.find(
+        (i) =>
+          (i.metadata?.namespace ?? "default") === l.ingress?.namespace &&
+          i.metadata?.name === l.ingress?.name,
+      );
       if (ing) {
         out.push(
           ingressDiagnostic(

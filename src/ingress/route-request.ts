@@ -10,7 +10,15 @@ import { cidrContains, parseIP } from "../api/net.js";
 import type { PathType } from "../api/types.js";
 import type { CorsConfig, LocationConfig } from "./annotations.js";
 import { splitTarget } from "./request-path.js";
-import type { BackendSummary, EndpointRef, IngressRef, Location, RouteTable, RuleSummary, Server } from "./route-types.js";
+import type {
+  BackendSummary,
+  EndpointRef,
+  IngressRef,
+  Location,
+  RouteTable,
+  RuleSummary,
+  Server,
+} from "./route-types.js";
 
 export interface RouteRequest {
   method: string;
@@ -137,7 +145,8 @@ function corsHeaders(cors: CorsConfig, origin: string | undefined): Record<strin
       else if (wild >= 0) {
         const scheme = al.slice(0, wild + 3);
         const suffix = al.slice(wild + 4);
-        if (o.startsWith(scheme) && o.endsWith(suffix) && o.length > scheme.length + suffix.length) allow = origin;
+        if (o.startsWith(scheme) && o.endsWith(suffix) && o.length > scheme.length + suffix.length)
+          allow = origin;
       }
       if (allow) break;
     }
@@ -155,10 +164,19 @@ function corsHeaders(cors: CorsConfig, origin: string | undefined): Record<strin
 }
 
 /** nginx rewrite: the whole URI becomes the replacement ($1…$9 from the match), original args appended. */
-export function applyRewrite(re: RegExp, target: string, path: string, query: string, hasQuery: boolean): string | undefined {
+export function applyRewrite(
+  re: RegExp,
+  target: string,
+  path: string,
+  query: string,
+  hasQuery: boolean,
+): string | undefined {
   const m = re.exec(path);
   if (!m) return undefined;
-  const out = target.replace(/\$\{(\d)\}|\$(\d)/g, (_s, a: string | undefined, b: string | undefined) => m[Number(a ?? b)] ?? "");
+  const out = target.replace(
+    /\$\{(\d)\}|\$(\d)/g,
+    (_s, a: string | undefined, b: string | undefined) => m[Number(a ?? b)] ?? "",
+  );
   if (out.endsWith("?")) return out.slice(0, -1);
   if (!hasQuery || query === "") return out;
   return out.includes("?") ? `${out}&${query}` : `${out}?${query}`;
@@ -197,8 +215,10 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
     return d;
   };
   if (explain) {
-    if (server.host === "_") notes.push(`host ${JSON.stringify(host)} matches no rule host: the catch-all server answers`);
-    else if (server.host.startsWith("*.")) notes.push(`host ${host} matches wildcard ${server.host} (one label)`);
+    if (server.host === "_")
+      notes.push(`host ${JSON.stringify(host)} matches no rule host: the catch-all server answers`);
+    else if (server.host.startsWith("*."))
+      notes.push(`host ${host} matches wildcard ${server.host} (one label)`);
     else notes.push(`host ${host} matches rule host ${server.host}`);
   }
   const target = splitTarget(req.path);
@@ -212,8 +232,14 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
   d.ingress = loc.ingress;
   d.rule = loc.rule;
   if (explain) {
-    if (loc.isDefault) notes.push(`path ${target.path} matches no path of this host: the controller's default backend answers 404`);
-    else if (loc.field === "spec.defaultBackend") notes.push(`no path matched; Ingress ${loc.ingress?.namespace}/${loc.ingress?.name} spec.defaultBackend answers`);
+    if (loc.isDefault)
+      notes.push(
+        `path ${target.path} matches no path of this host: the controller's default backend answers 404`,
+      );
+    else if (loc.field === "spec.defaultBackend")
+      notes.push(
+        `no path matched; Ingress ${loc.ingress?.namespace}/${loc.ingress?.name} spec.defaultBackend answers`,
+      );
     else
       notes.push(
         `path ${target.path} matches ${loc.pathType} ${loc.path} (${loc.ingress?.namespace}/${loc.ingress?.name} ${loc.field})${server.regexMode ? ` as case-insensitive regex ^${loc.path} — use-regex/rewrite-target on this host turns every path into a regex` : ""}`,
@@ -222,7 +248,11 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
 
   // 413: nginx checks a declared Content-Length against client_max_body_size as soon as the location is known.
   if (req.contentLength !== undefined && req.contentLength > cfg.proxyBodySize) {
-    return done(413, "respond", `request body ${req.contentLength} bytes exceeds proxy-body-size (${cfg.proxyBodySize} bytes)`);
+    return done(
+      413,
+      "respond",
+      `request body ${req.contentLength} bytes exceeds proxy-body-size (${cfg.proxyBodySize} bytes)`,
+    );
   }
   if (cfg.appRoot !== undefined && target.path === "/") {
     d.location = `${req.scheme}://${req.host}${cfg.appRoot}`;
@@ -235,20 +265,33 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
   if (req.scheme === "http" && (cfg.forceSslRedirect || (cfg.sslRedirect && server.tls !== undefined))) {
     const port = req.httpsPort !== undefined && req.httpsPort !== 443 ? `:${req.httpsPort}` : "";
     d.location = `https://${host}${port}${req.path.startsWith("/") ? req.path : `${target.rawPath}${target.hasQuery ? `?${target.query}` : ""}`}`;
-    return done(308, "redirect", cfg.forceSslRedirect ? "force-ssl-redirect" : "ssl-redirect: the host has TLS, so plain HTTP is redirected (308)");
+    return done(
+      308,
+      "redirect",
+      cfg.forceSslRedirect
+        ? "force-ssl-redirect"
+        : "ssl-redirect: the host has TLS, so plain HTTP is redirected (308)",
+    );
   }
   if (cfg.cors) {
     const h = corsHeaders(cfg.cors, header(req, "origin"));
     if (h) {
       d.responseHeaders = h;
-      if (req.method === "OPTIONS") return done(204, "respond", "CORS preflight answered by the controller (enable-cors)");
+      if (req.method === "OPTIONS")
+        return done(204, "respond", "CORS preflight answered by the controller (enable-cors)");
     }
   }
   if (cfg.allowSourceRange || cfg.denySourceRange) {
-    const ip = req.sourceIP !== undefined ? parseIP(req.sourceIP.replace(/^::ffff:(?=\d+\.)/, "")) : undefined;
-    if (ip && cfg.denySourceRange?.some((c) => cidrContains(c, ip))) return done(403, "respond", `source ${req.sourceIP} is in denylist-source-range`);
+    const ip =
+      req.sourceIP !== undefined ? parseIP(req.sourceIP.replace(/^::ffff:(?=\d+\.)/, "")) : undefined;
+    if (ip && cfg.denySourceRange?.some((c) => cidrContains(c, ip)))
+      return done(403, "respond", `source ${req.sourceIP} is in denylist-source-range`);
     if (cfg.allowSourceRange && !(ip && cfg.allowSourceRange.some((c) => cidrContains(c, ip)))) {
-      return done(403, "respond", `source ${req.sourceIP ?? "(unknown)"} is not in whitelist/allowlist-source-range`);
+      return done(
+        403,
+        "respond",
+        `source ${req.sourceIP ?? "(unknown)"} is not in whitelist/allowlist-source-range`,
+      );
     }
   }
   if (!loc.backend) return done(404, "respond", "default backend: no Ingress rule matched (404)");
@@ -261,7 +304,10 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
     d.canary = {
       ingress: `${c.ingress.namespace}/${c.ingress.name}`,
       used: useCanary,
-      reason: decision.use && !useCanary ? `${decision.reason}, but the canary has no ready endpoints` : decision.reason,
+      reason:
+        decision.use && !useCanary
+          ? `${decision.reason}, but the canary has no ready endpoints`
+          : decision.reason,
     };
     if (useCanary) backend = c.backend;
   }
@@ -270,7 +316,9 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
   if (backend.endpoints.length === 0) return done(503, "respond", backend.problem ?? "no ready endpoints");
 
   if (loc.rewriteRegex && cfg.rewriteTarget !== undefined) {
-    d.upstreamPath = applyRewrite(loc.rewriteRegex, cfg.rewriteTarget, target.path, target.query, target.hasQuery) ?? req.path;
+    d.upstreamPath =
+      applyRewrite(loc.rewriteRegex, cfg.rewriteTarget, target.path, target.query, target.hasQuery) ??
+      req.path;
   } else {
     d.upstreamPath = target.hasQuery ? `${target.rawPath}?${target.query}` : target.rawPath;
   }
@@ -283,14 +331,19 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
   return done(200, "proxy", explain ? `proxied to ${backend.summary.service}:${backend.port}` : "proxied");
 }
 
-export function canaryDecision(c: import("./annotations.js").CanaryConfig, req: RouteRequest): { use: boolean; reason: string } {
+export function canaryDecision(
+  c: import("./annotations.js").CanaryConfig,
+  req: RouteRequest,
+): { use: boolean; reason: string } {
   if (c.header !== undefined) {
     const v = header(req, c.header.toLowerCase());
     if (v !== undefined) {
       if (c.headerValue !== undefined) {
-        if (v === c.headerValue) return { use: true, reason: `header ${c.header} equals canary-by-header-value` };
+        if (v === c.headerValue)
+          return { use: true, reason: `header ${c.header} equals canary-by-header-value` };
       } else if (c.headerPattern !== undefined) {
-        if (c.headerPattern.test(v)) return { use: true, reason: `header ${c.header} matches canary-by-header-pattern` };
+        if (c.headerPattern.test(v))
+          return { use: true, reason: `header ${c.header} matches canary-by-header-pattern` };
       } else if (v === "always") return { use: true, reason: `header ${c.header}: always` };
       else if (v === "never") return { use: false, reason: `header ${c.header}: never` };
     }
@@ -301,7 +354,11 @@ export function canaryDecision(c: import("./annotations.js").CanaryConfig, req: 
     if (v === "never") return { use: false, reason: `cookie ${c.cookie}=never` };
   }
   if (c.weight > 0) {
-    if (req.random === undefined) return { use: false, reason: `canary-weight ${c.weight}/${c.weightTotal}: this share of requests goes to the canary` };
+    if (req.random === undefined)
+      return {
+        use: false,
+        reason: `canary-weight ${c.weight}/${c.weightTotal}: this share of requests goes to the canary`,
+      };
     // Lua: math.random(total) <= weight, i.e. a uniform draw in 1..total.
     const draw = Math.floor(req.random * c.weightTotal) + 1;
     return { use: draw <= c.weight, reason: `canary-weight ${c.weight}/${c.weightTotal} (draw ${draw})` };

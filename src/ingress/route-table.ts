@@ -21,10 +21,23 @@ import { formatFieldPath } from "../api/diagnostics.js";
 import { sourceOf } from "../api/source.js";
 import type { Ingress, IngressBackend, PathType } from "../api/types.js";
 import type { ClusterState } from "../cluster/state.js";
-import { DEFAULT_CONFIG, NGINX_PREFIX, type ParsedAnnotations, parseIngressAnnotations } from "./annotations.js";
+import {
+  DEFAULT_CONFIG,
+  NGINX_PREFIX,
+  type ParsedAnnotations,
+  parseIngressAnnotations,
+} from "./annotations.js";
 import { resolveBackend } from "./backends.js";
 import { type ClassOptions, classifyIngress, selectClasses } from "./ingress-class.js";
-import type { BackendRef, IngressRef, Location, RouteTable, ServedIngress, Server, ServerTLS } from "./route-types.js";
+import type {
+  BackendRef,
+  IngressRef,
+  Location,
+  RouteTable,
+  ServedIngress,
+  Server,
+  ServerTLS,
+} from "./route-types.js";
 
 export type CompileOptions = ClassOptions;
 
@@ -50,7 +63,14 @@ export function ingressDiagnostic(
   message: string,
   path: readonly (string | number)[] = [],
 ): Diagnostic {
-  const d: Diagnostic = { severity, code, message, kind: "Ingress", namespace: ing.metadata?.namespace ?? "default", name: ing.metadata?.name ?? "" };
+  const d: Diagnostic = {
+    severity,
+    code,
+    message,
+    kind: "Ingress",
+    namespace: ing.metadata?.namespace ?? "default",
+    name: ing.metadata?.name ?? "",
+  };
   if (path.length > 0) d.field = formatFieldPath(path);
   const src = sourceOf(ing);
   if (src) {
@@ -84,7 +104,11 @@ export function ingressOrder(a: Ingress, b: Ingress): number {
 function sortIngresses(list: readonly Ingress[]): Ingress[] {
   const keyed = list.map((ing) => {
     const t = Date.parse(ing.metadata?.creationTimestamp ?? "");
-    return { ing, t: Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t, k: `${ing.metadata?.namespace ?? "default"}/${ing.metadata?.name ?? ""}` };
+    return {
+      ing,
+      t: Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t,
+      k: `${ing.metadata?.namespace ?? "default"}/${ing.metadata?.name ?? ""}`,
+    };
   });
   keyed.sort((a, b) => (a.t !== b.t ? (a.t < b.t ? -1 : 1) : a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.ing);
@@ -101,22 +125,52 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
     const ref = { ...refOf(ing), hosts: (ing.spec?.rules ?? []).map((r) => (r.host ?? "").toLowerCase()) };
     const v = classifyIngress(ing, sel);
     if (!v.served) {
-      verdicts.push({ ...ref, ...(v.className !== undefined ? { className: v.className } : {}), served: false, reason: v.reason });
+      verdicts.push({
+        ...ref,
+        ...(v.className !== undefined ? { className: v.className } : {}),
+        served: false,
+        reason: v.reason,
+      });
       continue;
     }
     const ann = parseIngressAnnotations(ing);
-    for (const p of ann.problems) diagnostics.push(ingressDiagnostic(ing, p.severity, p.code, `${p.annotation}: ${p.message}`, ["metadata", "annotations", p.annotation]));
+    for (const p of ann.problems)
+      diagnostics.push(
+        ingressDiagnostic(ing, p.severity, p.code, `${p.annotation}: ${p.message}`, [
+          "metadata",
+          "annotations",
+          p.annotation,
+        ]),
+      );
     if (ann.invalid) {
-      verdicts.push({ ...ref, ...(v.className !== undefined ? { className: v.className } : {}), served: false, reason: "an annotation has an invalid value (ingress-nginx's admission webhook would reject it)" });
+      verdicts.push({
+        ...ref,
+        ...(v.className !== undefined ? { className: v.className } : {}),
+        served: false,
+        reason: "an annotation has an invalid value (ingress-nginx's admission webhook would reject it)",
+      });
       continue;
     }
-    verdicts.push({ ...ref, ...(v.className !== undefined ? { className: v.className } : {}), served: true, reason: v.reason });
+    verdicts.push({
+      ...ref,
+      ...(v.className !== undefined ? { className: v.className } : {}),
+      served: true,
+      reason: v.reason,
+    });
     (ann.canary ? canaries : mains).push({ ing, ann });
   }
 
   const servers = new Map<string, ServerBuild>();
   let order = 0;
-  const defaultRoot = (): RawLocation => ({ path: "/", pathType: "Prefix", field: "", isDefault: true, config: DEFAULT_CONFIG, annotations: [], order: order++ });
+  const defaultRoot = (): RawLocation => ({
+    path: "/",
+    pathType: "Prefix",
+    field: "",
+    isDefault: true,
+    config: DEFAULT_CONFIG,
+    annotations: [],
+    order: order++,
+  });
   const newServer = (host: string, root: RawLocation, creator?: IngressRef): ServerBuild => ({
     host,
     locations: [root],
@@ -127,16 +181,31 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
 
   // Many paths share a backend: resolve each (namespace, service, port) once per compile.
   const backendCache = new Map<string, BackendRef | undefined>();
-  const backendFor = (ing: Ingress, b: IngressBackend, path: readonly (string | number)[]): BackendRef | undefined => {
+  const backendFor = (
+    ing: Ingress,
+    b: IngressBackend,
+    path: readonly (string | number)[],
+  ): BackendRef | undefined => {
     const ns = refOf(ing).namespace;
-    const key = b.service ? `${ns}/${b.service.name}/${b.service.port?.number ?? ""}/${b.service.port?.name ?? ""}` : "";
+    const key = b.service
+      ? `${ns}/${b.service.name}/${b.service.port?.number ?? ""}/${b.service.port?.name ?? ""}`
+      : "";
     let r: BackendRef | undefined;
     if (key && backendCache.has(key)) r = backendCache.get(key);
     else {
       r = resolveBackend(state, ns, b);
       if (key) backendCache.set(key, r);
     }
-    if (!r) diagnostics.push(ingressDiagnostic(ing, "warning", "UnsupportedBackend", "resource backends are not supported by ingress-nginx; the default backend answers", path));
+    if (!r)
+      diagnostics.push(
+        ingressDiagnostic(
+          ing,
+          "warning",
+          "UnsupportedBackend",
+          "resource backends are not supported by ingress-nginx; the default backend answers",
+          path,
+        ),
+      );
     return r;
   };
 
@@ -161,7 +230,13 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
         };
       } else if (ingDefault && (spec.rules ?? []).length === 0) {
         diagnostics.push(
-          ingressDiagnostic(ing, "warning", "DefaultBackendConflict", "another (older) Ingress already provides the catch-all default backend; this one is ignored", ["spec", "defaultBackend"]),
+          ingressDiagnostic(
+            ing,
+            "warning",
+            "DefaultBackendConflict",
+            "another (older) Ingress already provides the catch-all default backend; this one is ignored",
+            ["spec", "defaultBackend"],
+          ),
         );
       }
     }
@@ -171,7 +246,13 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
       if (!server) {
         const root = defaultRoot();
         if (ingDefault) {
-          Object.assign(root, { ingress: ref, field: "spec.defaultBackend", backend: ingDefault, config: ann.config, annotations: ann.applied });
+          Object.assign(root, {
+            ingress: ref,
+            field: "spec.defaultBackend",
+            backend: ingDefault,
+            config: ann.config,
+            annotations: ann.applied,
+          });
         }
         server = newServer(host, root, ref);
         servers.set(host, server);
@@ -195,7 +276,8 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
         const srv = server as ServerBuild;
         const key = `${pathType} ${path}`;
         // "/" (Prefix or ImplementationSpecific) replaces the server's default root location.
-        const rootKey = path === "/" && pathType !== "Exact" && srv.locations[0]?.isDefault ? "root" : undefined;
+        const rootKey =
+          path === "/" && pathType !== "Exact" && srv.locations[0]?.isDefault ? "root" : undefined;
         const clash = rootKey !== undefined ? 0 : (srv.byKey.get(key) ?? -1);
         const existing = clash >= 0 ? srv.locations[clash] : undefined;
         if (existing && !existing.isDefault) {
@@ -249,12 +331,26 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
         const backend = backendFor(ing, p.backend, [...field, "backend"]);
         if (!main || !backend) {
           diagnostics.push(
-            ingressDiagnostic(ing, "warning", "CanaryWithoutMain", `canary has no main Ingress for host ${rule.host ?? "(any)"} path ${path} (${pathType}); ingress-nginx ignores it`, field),
+            ingressDiagnostic(
+              ing,
+              "warning",
+              "CanaryWithoutMain",
+              `canary has no main Ingress for host ${rule.host ?? "(any)"} path ${path} (${pathType}); ingress-nginx ignores it`,
+              field,
+            ),
           );
           return;
         }
         if (main.canary) {
-          diagnostics.push(ingressDiagnostic(ing, "warning", "CanaryConflict", "an older canary already targets this path; ignored", field));
+          diagnostics.push(
+            ingressDiagnostic(
+              ing,
+              "warning",
+              "CanaryConflict",
+              "an older canary already targets this path; ignored",
+              field,
+            ),
+          );
           return;
         }
         main.canary = { ingress: refOf(ing), backend, config: canaryCfg };
@@ -287,7 +383,13 @@ function needsRewrite(l: Location): boolean {
 
 function finishServer(b: ServerBuild, diagnostics: Diagnostic[]): Server {
   for (const l of b.locations) {
-    if (l.ingress) l.rule = { host: b.host === CATCH_ALL ? "" : b.host, path: l.path, pathType: l.pathType, field: l.field };
+    if (l.ingress)
+      l.rule = {
+        host: b.host === CATCH_ALL ? "" : b.host,
+        path: l.path,
+        pathType: l.pathType,
+        field: l.field,
+      };
   }
   const regexMode = b.locations.some((l) => needsRewrite(l) || l.config.useRegex);
   const exact = new Map<string, Location>();
@@ -346,11 +448,24 @@ function finishServer(b: ServerBuild, diagnostics: Diagnostic[]): Server {
     ordered.push(...sorted);
   }
   const lengths = [...new Set([...prefixes.keys()].map((k) => k.length))].sort((x, y) => y - x);
-  const srv: Server = { host: b.host, exact, prefixes, prefixLengths: lengths, regexMode, ordered, ...(b.tls ? { tls: b.tls } : {}) };
+  const srv: Server = {
+    host: b.host,
+    exact,
+    prefixes,
+    prefixLengths: lengths,
+    regexMode,
+    ordered,
+    ...(b.tls ? { tls: b.tls } : {}),
+  };
   return Object.freeze(srv);
 }
 
-function tlsForHost(state: ClusterState, ing: Ingress, host: string, diagnostics: Diagnostic[]): ServerTLS | undefined {
+function tlsForHost(
+  state: ClusterState,
+  ing: Ingress,
+  host: string,
+  diagnostics: Diagnostic[],
+): ServerTLS | undefined {
   const ns = refOf(ing).namespace;
   const entries = ing.spec?.tls ?? [];
   const named = entries.findIndex((t) => (t.hosts ?? []).some((h) => h.toLowerCase() === host));
@@ -367,7 +482,15 @@ function tlsForHost(state: ClusterState, ing: Ingress, host: string, diagnostics
     const id = `${ns}/${t.secretName}`;
     const fail = (msg: string): ServerTLS | undefined => {
       if (named < 0) return undefined;
-      diagnostics.push(ingressDiagnostic(ing, "warning", "TLSSecretProblem", `${msg}; the default (fake) certificate is served for ${host}`, field));
+      diagnostics.push(
+        ingressDiagnostic(
+          ing,
+          "warning",
+          "TLSSecretProblem",
+          `${msg}; the default (fake) certificate is served for ${host}`,
+          field,
+        ),
+      );
       return { problem: msg };
     };
     if (!secret) {
@@ -377,8 +500,10 @@ function tlsForHost(state: ClusterState, ing: Ingress, host: string, diagnostics
     }
     const crtB64 = secret.data?.["tls.crt"];
     const keyB64 = secret.data?.["tls.key"];
-    const cert = crtB64 !== undefined ? Buffer.from(crtB64, "base64").toString("utf8") : secret.stringData?.["tls.crt"];
-    const key = keyB64 !== undefined ? Buffer.from(keyB64, "base64").toString("utf8") : secret.stringData?.["tls.key"];
+    const cert =
+      crtB64 !== undefined ? Buffer.from(crtB64, "base64").toString("utf8") : secret.stringData?.["tls.crt"];
+    const key =
+      keyB64 !== undefined ? Buffer.from(keyB64, "base64").toString("utf8") : secret.stringData?.["tls.key"];
     if (!cert || !key) {
       const r = fail(`secret ${id} has no tls.crt/tls.key`);
       if (r) return r;

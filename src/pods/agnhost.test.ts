@@ -1,4 +1,4 @@
-import { createServer, connect, type Server } from "node:net";
+import { connect, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Agnhost } from "./agnhost.js";
 

@@ -108,12 +108,24 @@ export class Agnhost {
     const id = this.identity;
     const path = req.url ?? "/";
     const text = (status: number, body: string) => {
-      res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
+      res.writeHead(status, {
+        "content-type": "text/plain; charset=utf-8",
+        "content-length": Buffer.byteLength(body),
+      });
       res.end(body);
     };
-    if (path === "/hostname") return text(200, id.name);
-    if (path === "/clientip") return text(200, `${source.ip}:${source.port}`);
-    if (path === "/healthz" || path === "/readyz") return text(id.ready ? 200 : 503, id.ready ? "ok" : "not ready");
+    if (path === "/hostname") {
+      text(200, id.name);
+      return;
+    }
+    if (path === "/clientip") {
+      text(200, `${source.ip}:${source.port}`);
+      return;
+    }
+    if (path === "/healthz" || path === "/readyz") {
+      text(id.ready ? 200 : 503, id.ready ? "ok" : "not ready");
+      return;
+    }
     // Drain the body so keep-alive connections stay usable.
     let size = 0;
     req.on("data", (c: Buffer) => {

@@ -24,7 +24,11 @@ async function until(fn: () => boolean, ms = 5000): Promise<void> {
 
 describe("CommandRunner", () => {
   it("keeps output and environment", async () => {
-    const r = new CommandRunner({ command: 'echo "pod=$POD_NAME"; echo err >&2', env: { ...env, POD_NAME: "p1" }, restartPolicy: "Never" });
+    const r = new CommandRunner({
+      command: 'echo "pod=$POD_NAME"; echo err >&2',
+      env: { ...env, POD_NAME: "p1" },
+      restartPolicy: "Never",
+    });
     r.start();
     await until(() => r.status().state === "terminated");
     expect(r.logs()).toContain("pod=p1\n");
@@ -33,9 +37,24 @@ describe("CommandRunner", () => {
   });
 
   it("restarts per restartPolicy: Always restarts a clean exit, OnFailure only a failure, Never never", async () => {
-    const always = new CommandRunner({ command: "echo run", env, restartPolicy: "Always", backoffScale: 0.001 });
-    const onFailureOk = new CommandRunner({ command: "echo run", env, restartPolicy: "OnFailure", backoffScale: 0.001 });
-    const onFailureBad = new CommandRunner({ command: "echo run; exit 2", env, restartPolicy: "OnFailure", backoffScale: 0.001 });
+    const always = new CommandRunner({
+      command: "echo run",
+      env,
+      restartPolicy: "Always",
+      backoffScale: 0.001,
+    });
+    const onFailureOk = new CommandRunner({
+      command: "echo run",
+      env,
+      restartPolicy: "OnFailure",
+      backoffScale: 0.001,
+    });
+    const onFailureBad = new CommandRunner({
+      command: "echo run; exit 2",
+      env,
+      restartPolicy: "OnFailure",
+      backoffScale: 0.001,
+    });
     for (const r of [always, onFailureOk, onFailureBad]) r.start();
     await until(() => always.status().restarts >= 2 && onFailureBad.status().restarts >= 2);
     await wait(100);

@@ -66,7 +66,9 @@ export class CommandRunner {
       this.flush();
       for (const w of this.exitWaiters.splice(0)) w();
       if (this.stopped) return;
-      this.append(Buffer.from(`michi: command exited with ${signal ? `signal ${signal}` : `code ${code}`}\n`));
+      this.append(
+        Buffer.from(`michi: command exited with ${signal ? `signal ${signal}` : `code ${code}`}\n`),
+      );
       const failed = code !== 0;
       const policy = this.spec.restartPolicy;
       if (policy === "Never" || (policy === "OnFailure" && !failed)) return;

@@ -6,14 +6,33 @@ const rc = { searches: ["ns.svc.cluster.local", "svc.cluster.local", "cluster.lo
 describe("candidateNames (resolv.conf search order)", () => {
   it.each([
     ["web", ["web.ns.svc.cluster.local", "web.svc.cluster.local", "web.cluster.local", "web"]],
-    ["web.other", ["web.other.ns.svc.cluster.local", "web.other.svc.cluster.local", "web.other.cluster.local", "web.other"]],
-    ["a.b.c.d.e.f", ["a.b.c.d.e.f", "a.b.c.d.e.f.ns.svc.cluster.local", "a.b.c.d.e.f.svc.cluster.local", "a.b.c.d.e.f.cluster.local"]],
+    [
+      "web.other",
+      [
+        "web.other.ns.svc.cluster.local",
+        "web.other.svc.cluster.local",
+        "web.other.cluster.local",
+        "web.other",
+      ],
+    ],
+    [
+      "a.b.c.d.e.f",
+      [
+        "a.b.c.d.e.f",
+        "a.b.c.d.e.f.ns.svc.cluster.local",
+        "a.b.c.d.e.f.svc.cluster.local",
+        "a.b.c.d.e.f.cluster.local",
+      ],
+    ],
     ["example.com.", ["example.com"]],
   ])("%s", (name, want) => {
     expect(candidateNames(name, rc)).toEqual(want);
   });
 
   it("ndots:1 tries a dotted name as-is first", () => {
-    expect(candidateNames("example.com", { searches: ["a"], ndots: 1 })).toEqual(["example.com", "example.com.a"]);
+    expect(candidateNames("example.com", { searches: ["a"], ndots: 1 })).toEqual([
+      "example.com",
+      "example.com.a",
+    ]);
   });
 });

@@ -114,13 +114,22 @@ export async function resolveAsPod(
           type: "A",
           nameserver: ns.ip,
           rcode: r.rcode,
-          answers: r.answers.map((a) => `${a.type} ${typeof a.data === "string" ? a.data : JSON.stringify(a.data)}`),
+          answers: r.answers.map(
+            (a) => `${a.type} ${typeof a.data === "string" ? a.data : JSON.stringify(a.data)}`,
+          ),
         });
         if (addrs.length > 0) return { addresses: addrs, queries, name: candidate };
         // NXDOMAIN / NODATA: glibc moves on to the next search domain.
         break;
       } catch (err) {
-        queries.push({ name: candidate, type: "A", nameserver: ns.ip, rcode: "TIMEOUT", answers: [], error: (err as Error).message });
+        queries.push({
+          name: candidate,
+          type: "A",
+          nameserver: ns.ip,
+          rcode: "TIMEOUT",
+          answers: [],
+          error: (err as Error).message,
+        });
         // Unanswered: try the next nameserver, as glibc does.
       }
     }

@@ -44,7 +44,9 @@ export function podPorts(pod: Pod): PodPort[] {
       const key = portKey(p.containerPort, protocol);
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(p.name ? { port: p.containerPort, protocol, name: p.name } : { port: p.containerPort, protocol });
+      out.push(
+        p.name ? { port: p.containerPort, protocol, name: p.name } : { port: p.containerPort, protocol },
+      );
     }
   }
   return out;
@@ -126,7 +128,12 @@ export class PodRuntime {
     return env;
   }
 
-  startCommand(command: string, env: Record<string, string>, restartPolicy: RestartPolicy, backoffScale: number): void {
+  startCommand(
+    command: string,
+    env: Record<string, string>,
+    restartPolicy: RestartPolicy,
+    backoffScale: number,
+  ): void {
     this.command = new CommandRunner({ command, env, restartPolicy, backoffScale });
     this.command.start();
   }

@@ -71,7 +71,8 @@ export function runCheck(engine: PolicyEngine, req: CheckRequest): CheckResult {
   const src = resolveTarget(state, req.from, "source");
   const dst = resolveTarget(state, req.to, "destination");
   if (src.kind === "service") throw new MichiError("BadTarget", "a service cannot be a source");
-  const srcPeers: Peer[] = src.kind === "pods" ? src.pods.map((pod) => ({ kind: "pod", pod })) : [{ kind: "ip", ip: src.ip }];
+  const srcPeers: Peer[] =
+    src.kind === "pods" ? src.pods.map((pod) => ({ kind: "pod", pod })) : [{ kind: "ip", ip: src.ip }];
   const dsts: { peer: Peer; port: number }[] = [];
   let service: CheckResult["service"];
   let note: string | undefined;
@@ -79,9 +80,13 @@ export function runCheck(engine: PolicyEngine, req: CheckRequest): CheckResult {
     const t = serviceBackends(state, dst.service, req.port, req.protocol);
     if (!t.servicePort) {
       const ports = (dst.service.spec?.ports ?? []).map((p) => `${p.port}/${p.protocol ?? "TCP"}`).join(", ");
-      throw new MichiError("NoSuchPort", `${dst.label} has no port ${req.port}/${req.protocol} (ports: ${ports || "none"})`);
+      throw new MichiError(
+        "NoSuchPort",
+        `${dst.label} has no port ${req.port}/${req.protocol} (ports: ${ports || "none"})`,
+      );
     }
-    for (const b of t.backends) dsts.push({ peer: b.pod ? { kind: "pod", pod: b.pod } : { kind: "ip", ip: b.ip }, port: b.port });
+    for (const b of t.backends)
+      dsts.push({ peer: b.pod ? { kind: "pod", pod: b.pod } : { kind: "ip", ip: b.ip }, port: b.port });
     service = {
       name: dst.label,
       port: req.port,
@@ -89,7 +94,8 @@ export function runCheck(engine: PolicyEngine, req: CheckRequest): CheckResult {
       targetPorts: [...new Set(t.backends.map((b) => b.port))],
       backends: t.backends.length,
     };
-    if (t.backends.length === 0) note = `${dst.label} has no ready backends: the connection would be refused before any policy applies`;
+    if (t.backends.length === 0)
+      note = `${dst.label} has no ready backends: the connection would be refused before any policy applies`;
   } else if (dst.kind === "pods") {
     for (const pod of dst.pods) dsts.push({ peer: { kind: "pod", pod }, port: req.port });
   } else dsts.push({ peer: { kind: "ip", ip: dst.ip }, port: req.port });
@@ -143,9 +149,15 @@ export function formatCheck(r: CheckResult): string {
   if (r.note) out.push(`  ${r.note}`);
   const groups = new Map<string, CheckedConnection[]>();
   for (const c of r.connections) {
-    const key = [...c.egress.explanation, ...c.ingress.explanation, String(c.allowed)].join("\n").replaceAll(c.from, "$SRC").replaceAll(c.to, "$DST");
+    const key = [...c.egress.explanation, ...c.ingress.explanation, String(c.allowed)]
+      .join("\n")
+      .replaceAll(c.from, "$SRC")
+      .replaceAll(c.to, "$DST");
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
+    if (!g) {
+      g = [];
+      groups.set(key, g);
+    }
     g.push(c);
   }
   for (const g of groups.values()) {

@@ -43,19 +43,38 @@ export interface CompiledPolicy {
 }
 
 /** policyTypes as the API server defaults them. */
-export function effectivePolicyTypes(p: NetworkPolicy): { ingress: boolean; egress: boolean; explicit: boolean } {
+export function effectivePolicyTypes(p: NetworkPolicy): {
+  ingress: boolean;
+  egress: boolean;
+  explicit: boolean;
+} {
   const types = p.spec?.policyTypes;
-  if (types && types.length > 0) return { ingress: types.includes("Ingress"), egress: types.includes("Egress"), explicit: true };
+  if (types && types.length > 0)
+    return { ingress: types.includes("Ingress"), egress: types.includes("Egress"), explicit: true };
   return { ingress: true, egress: (p.spec?.egress?.length ?? 0) > 0, explicit: false };
 }
 
 function compilePeer(peer: NetworkPolicyPeer, index: number): CompiledPeer {
   if (peer.ipBlock) {
     const ipBlock = compileIPBlock(peer.ipBlock);
-    return { index, kind: "ipBlock", namespace: undefined, pod: compileSelector({}), ipBlock, text: `ipBlock ${ipBlock.text}` };
+    return {
+      index,
+      kind: "ipBlock",
+      namespace: undefined,
+      pod: compileSelector({}),
+      ipBlock,
+      text: `ipBlock ${ipBlock.text}`,
+    };
   }
   if (!peer.podSelector && !peer.namespaceSelector) {
-    return { index, kind: "empty", namespace: undefined, pod: compileSelector({}), ipBlock: undefined, text: "empty peer" };
+    return {
+      index,
+      kind: "empty",
+      namespace: undefined,
+      pod: compileSelector({}),
+      ipBlock: undefined,
+      text: "empty peer",
+    };
   }
   const namespace = peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined;
   const pod = compileSelector(peer.podSelector);
@@ -65,7 +84,11 @@ function compilePeer(peer: NetworkPolicyPeer, index: number): CompiledPeer {
   return { index, kind: "pods", namespace, pod, ipBlock: undefined, text: parts.join(" AND ") };
 }
 
-function compileRule(rule: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }, index: number, dir: Direction): CompiledRule {
+function compileRule(
+  rule: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] },
+  index: number,
+  dir: Direction,
+): CompiledRule {
   const peers = dir === "ingress" ? rule.from : rule.to;
   return {
     index,

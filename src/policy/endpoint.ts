@@ -27,7 +27,12 @@ export interface PodView {
 
 export type Endpoint =
   | { readonly kind: "pod"; readonly view: PodView; readonly ip: string | undefined }
-  | { readonly kind: "node"; readonly ip: string; readonly nodeName: string | undefined; readonly via?: PodView }
+  | {
+      readonly kind: "node";
+      readonly ip: string;
+      readonly nodeName: string | undefined;
+      readonly via?: PodView;
+    }
   | { readonly kind: "external"; readonly ip: string };
 
 /** The namespace's labels as the API server stores them (the metadata.name label is always set). */
@@ -58,7 +63,9 @@ export function describeEndpoint(e: Endpoint): string {
     case "pod":
       return `pod ${e.view.key}`;
     case "node":
-      return e.via ? `hostNetwork pod ${e.via.key} (node ${e.nodeName ?? e.ip})` : `node ${e.nodeName ?? "?"} (${e.ip})`;
+      return e.via
+        ? `hostNetwork pod ${e.via.key} (node ${e.nodeName ?? e.ip})`
+        : `node ${e.nodeName ?? "?"} (${e.ip})`;
     case "external":
       return `${e.ip} (outside the cluster)`;
   }

@@ -8,7 +8,13 @@
  */
 import type { ContainerPort, Pod, Protocol } from "../api/types.js";
 import type { ClusterState } from "../cluster/state.js";
-import { type CompiledPeer, type CompiledPolicy, type CompiledRule, compileNetworkPolicies, type Direction } from "./compiled-policy.js";
+import {
+  type CompiledPeer,
+  type CompiledPolicy,
+  type CompiledRule,
+  compileNetworkPolicies,
+  type Direction,
+} from "./compiled-policy.js";
 import { type Endpoint, makePodView, namespaceLabelsOf, type PodView } from "./endpoint.js";
 import { portMatches } from "./ports.js";
 import type { Connection, Peer, PolicyMiss, RuleMiss, SideVerdict, Verdict } from "./verdict.js";
@@ -18,6 +24,8 @@ export interface PolicyEngine {
   /** Every policy, deduplicated by namespace/name, sorted by key. */
   readonly policies: readonly CompiledPolicy[];
   decide(c: Connection): Verdict;
+  /** A policy by `namespace/name`. */
+  policy(key: string): CompiledPolicy | undefined;
   /** The engine's view of a pod (cached). */
   view(pod: Pod): PodView;
   /** Resolve a peer the way decide() does. */
@@ -35,11 +43,16 @@ interface Selection {
 export function peerMatches(peer: CompiledPeer, policy: CompiledPolicy, e: Endpoint): boolean {
   switch (peer.kind) {
     case "ipBlock":
-      return e.ip !== undefined && peer.ipBlock !== undefined && peer.ipBlock.matches(e.ip);
+      return e.ip !== undefined && peer.ipBlock?.matches(e.ip) === true;
     case "pods": {
       if (e.kind !== "pod") return false;
       const v = e.view;
-      if (peer.namespace === undefined ? v.namespace !== policy.namespace : !peer.namespace.matches(v.namespaceLabels)) return false;
+      if (
+        peer.namespace === undefined
+          ? v.namespace !== policy.namespace
+          : !peer.namespace.matches(v.namespaceLabels)
+      )
+        return false;
       return peer.pod.matches(v.labels);
     }
     case "empty":
@@ -74,14 +87,23 @@ export function evalRule(
   return { ok: false, miss: { rule: rule.index, peer: peerIdx, portMatched: false } };
 }
 
-const NOT_A_POD: SideVerdict = Object.freeze({ allowed: true, isolated: false, policies: [], reason: "not-a-pod" }) as SideVerdict;
+const NOT_A_POD: SideVerdict = Object.freeze({
+  allowed: true,
+  isolated: false,
+  policies: [],
+  reason: "not-a-pod",
+}) as SideVerdict;
 
 export function compilePolicy(state: ClusterState): PolicyEngine {
   const policies = compileNetworkPolicies(state.networkPolicies);
+  const policyByKey = new Map(policies.map((p) => [p.key, p]));
   const byNamespace = new Map<string, CompiledPolicy[]>();
   for (const p of policies) {
     let list = byNamespace.get(p.namespace);
-    if (!list) byNamespace.set(p.namespace, (list = []));
+    if (!list) {
+      list = [];
+      byNamespace.set(p.namespace, list);
+    }
     list.push(p);
   }
   const nsLabels = new Map<string, ReturnType<typeof namespaceLabelsOf>>();
@@ -93,7 +115,10 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
     if (!v) {
       const ns = pod.metadata?.namespace ?? "default";
       let labels = nsLabels.get(ns);
-      if (!labels) nsLabels.set(ns, (labels = namespaceLabelsOf(state, ns)));
+      if (!labels) {
+        labels = namespaceLabelsOf(state, ns);
+        nsLabels.set(ns, labels);
+      }
       v = makePodView(state, pod, labels);
       views.set(pod, v);
     }
@@ -142,7 +167,8 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
     protocol: Protocol,
     dstPorts: readonly ContainerPort[] | undefined,
   ): SideVerdict => {
-    if (selected.length === 0) return { allowed: true, isolated: false, policies: [], reason: "not-isolated" };
+    if (selected.length === 0)
+      return { allowed: true, isolated: false, policies: [], reason: "not-isolated" };
     const names = selected.map((p) => p.key);
     let misses: PolicyMiss[] | undefined;
     for (const p of selected) {
@@ -161,9 +187,16 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
         }
         ruleMisses.push(res.miss);
       }
-      (misses ??= []).push({ policy: p.key, rules: ruleMisses });
+      if (!misses) misses = [];
+      misses.push({ policy: p.key, rules: ruleMisses });
     }
-    return { allowed: false, isolated: true, policies: names, reason: "no-rule-matched", misses: misses ?? [] };
+    return {
+      allowed: false,
+      isolated: true,
+      policies: names,
+      reason: "no-rule-matched",
+      misses: misses ?? [],
+    };
   };
 
   const decide = (c: Connection): Verdict => {
@@ -174,32 +207,51 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
       return { allowed: true, egress: self, ingress: { ...self }, policies: [] };
     }
     const dstPorts = dst.kind === "pod" ? dst.view.ports : undefined;
-    const egress =
-      src.kind === "pod" ? judge("egress", selectionOf(src.view.pod).egress, dst, c.port, c.protocol, dstPorts) : NOT_A_POD;
+    let egress: SideVerdict;
+    if (src.kind !== "pod") egress = NOT_A_POD;
+    else {
+      const sel = selectionOf(src.view.pod).egress;
+      // "traffic to and from the node where a Pod is running is always allowed" (NetworkPolicy docs).
+      if (dst.kind === "node" && dst.nodeName !== undefined && dst.nodeName === src.view.nodeName) {
+        egress = { allowed: true, isolated: sel.length > 0, policies: sel.map((p) => p.key), reason: "node" };
+      } else egress = judge("egress", sel, dst, c.port, c.protocol, dstPorts);
+    }
     let ingress: SideVerdict;
     if (dst.kind !== "pod") ingress = NOT_A_POD;
     else {
       const sel = selectionOf(dst.view.pod).ingress;
       if (src.kind === "node" && src.nodeName !== undefined && src.nodeName === dst.view.nodeName) {
-        ingress = { allowed: true, isolated: sel.length > 0, policies: sel.map((p) => p.key), reason: "node" };
+        ingress = {
+          allowed: true,
+          isolated: sel.length > 0,
+          policies: sel.map((p) => p.key),
+          reason: "node",
+        };
       } else ingress = judge("ingress", sel, src, c.port, c.protocol, dstPorts);
     }
     const allowed = egress.allowed && ingress.allowed;
     const deciding: string[] = [];
     if (allowed) {
       if (egress.admittedBy) deciding.push(egress.admittedBy.policy);
-      if (ingress.admittedBy && !deciding.includes(ingress.admittedBy.policy)) deciding.push(ingress.admittedBy.policy);
+      if (ingress.admittedBy && !deciding.includes(ingress.admittedBy.policy))
+        deciding.push(ingress.admittedBy.policy);
     } else {
       if (!egress.allowed) deciding.push(...egress.policies);
       if (!ingress.allowed) for (const p of ingress.policies) if (!deciding.includes(p)) deciding.push(p);
     }
-    return { allowed, egress: egress === NOT_A_POD ? { ...NOT_A_POD, policies: [] } : egress, ingress: ingress === NOT_A_POD ? { ...NOT_A_POD, policies: [] } : ingress, policies: deciding };
+    return {
+      allowed,
+      egress: egress === NOT_A_POD ? { ...NOT_A_POD, policies: [] } : egress,
+      ingress: ingress === NOT_A_POD ? { ...NOT_A_POD, policies: [] } : ingress,
+      policies: deciding,
+    };
   };
 
   return {
     state,
     policies,
     decide,
+    policy: (key) => policyByKey.get(key),
     view,
     endpoint,
     selecting: (pod, dir) => selectionOf(pod)[dir],

@@ -7,8 +7,8 @@
  * compiled policies so decide() itself stays cheap.
  */
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./compiled-policy.js";
-import type { PolicyEngine } from "./engine.js";
 import { describeEndpoint, type Endpoint } from "./endpoint.js";
+import type { PolicyEngine } from "./engine.js";
 import { formatLabels } from "./selector.js";
 import type { Connection, RuleMiss, RuleRef, SideVerdict, Verdict } from "./verdict.js";
 
@@ -36,7 +36,8 @@ export function peerMissReason(peer: CompiledPeer, policy: CompiledPolicy, e: En
       } else if (!peer.namespace.matches(v.namespaceLabels)) {
         return `namespace ${v.namespace} (${formatLabels(v.namespaceLabels)}) does not match namespaceSelector ${peer.namespace.text}`;
       }
-      if (!peer.pod.matches(v.labels)) return `pod ${v.key} (${formatLabels(v.labels)}) does not match podSelector ${peer.pod.text}`;
+      if (!peer.pod.matches(v.labels))
+        return `pod ${v.key} (${formatLabels(v.labels)}) does not match podSelector ${peer.pod.text}`;
       return undefined;
     }
   }
@@ -50,10 +51,11 @@ function ruleOf(policy: CompiledPolicy, dir: Direction, index: number): Compiled
 
 /** `ns/name ingress[0].from[1] (namespaceSelector ...), ports[0] (TCP/80)`. */
 export function formatRuleRef(engine: PolicyEngine, ref: RuleRef): string {
-  const policy = engine.policies.find((p) => p.key === ref.policy);
+  const policy = engine.policy(ref.policy);
   const rule = policy ? ruleOf(policy, ref.direction, ref.rule) : undefined;
   const parts = [`${ref.policy} ${ref.direction}[${ref.rule}]`];
-  if (ref.peer === undefined) parts.push(` (every ${ref.direction === "ingress" ? "source" : "destination"})`);
+  if (ref.peer === undefined)
+    parts.push(` (every ${ref.direction === "ingress" ? "source" : "destination"})`);
   else {
     const peer = rule?.peers?.[ref.peer];
     parts.push(`.${peerField(ref.direction)}[${ref.peer}]${peer ? ` (${peer.text})` : ""}`);
@@ -82,7 +84,10 @@ function explainMiss(
     );
     return `${head}: peer mismatch — ${reasons.join("; ")}`;
   }
-  const which = miss.peer === undefined ? `every ${dir === "ingress" ? "source" : "destination"} matches` : `${peerField(dir)}[${miss.peer}] matches`;
+  const which =
+    miss.peer === undefined
+      ? `every ${dir === "ingress" ? "source" : "destination"} matches`
+      : `${peerField(dir)}[${miss.peer}] matches`;
   const ports = (rule.ports ?? []).map((p, i) => `ports[${i}] ${p.text}`).join(", ");
   return `${head}: port mismatch — ${which}, but ${c.protocol}/${c.port} is not in ${ports}`;
 }
@@ -104,18 +109,26 @@ export function explainSide(
     case "self":
       return [`${dir}: ${verdict} — a pod can always reach itself`];
     case "not-isolated":
-      return [`${dir}: ${verdict} — ${who} is not isolated for ${dir} (no policy with ${dir === "ingress" ? "Ingress" : "Egress"} in policyTypes selects it)`];
+      return [
+        `${dir}: ${verdict} — ${who} is not isolated for ${dir} (no policy with ${dir === "ingress" ? "Ingress" : "Egress"} in policyTypes selects it)`,
+      ];
     case "node":
-      return [`${dir}: ${verdict} — traffic from the pod's own node (${describeEndpoint(other)}) is always allowed (kubelet probes)`];
+      return [
+        dir === "ingress"
+          ? `${dir}: ${verdict} — traffic from the pod's own node (${describeEndpoint(other)}) is always allowed (kubelet probes)`
+          : `${dir}: ${verdict} — traffic to the pod's own node (${describeEndpoint(other)}) is always allowed`,
+      ];
     case "rule":
       return [
         `${dir}: ${verdict} — ${who} is isolated for ${dir} by ${side.policies.join(", ")}`,
         `  admitted by ${side.admittedBy ? formatRuleRef(engine, side.admittedBy) : "?"}`,
       ];
     case "no-rule-matched": {
-      const lines = [`${dir}: ${verdict} — ${who} is isolated for ${dir} by ${side.policies.join(", ")}, and no rule admits ${describeEndpoint(other)} on ${c.protocol}/${c.port}`];
+      const lines = [
+        `${dir}: ${verdict} — ${who} is isolated for ${dir} by ${side.policies.join(", ")}, and no rule admits ${describeEndpoint(other)} on ${c.protocol}/${c.port}`,
+      ];
       for (const m of side.misses ?? []) {
-        const policy = engine.policies.find((p) => p.key === m.policy);
+        const policy = engine.policy(m.policy);
         if (!policy) continue;
         if (m.rules.length === 0) lines.push(`  ${m.policy}: no ${dir} rules (denies all ${dir})`);
         else for (const r of m.rules) lines.push(`  ${m.policy} ${explainMiss(policy, dir, r, other, c)}`);

@@ -8,8 +8,9 @@
  * to server in CIDR block`), so michi matches pod IPs, node IPs and
  * cluster-external IPs alike.
  */
-import type { IPBlock } from "../api/types.js";
+
 import { type CIDR, cidrContains, type ParsedIP, parseCIDR, parseIP } from "../api/net.js";
+import type { IPBlock } from "../api/types.js";
 
 export interface CompiledIPBlock {
   readonly text: string;
@@ -52,7 +53,9 @@ export function compileIPBlock(block: IPBlock): CompiledIPBlock {
     return { text, miss: () => `ipBlock ${block.cidr} is not a valid CIDR`, matches: () => false };
   }
   const v4 = cidr.family === 4 ? range4(cidr) : undefined;
-  const ex4 = excepts.flatMap((e) => (e.cidr && e.cidr.family === 4 ? [{ text: e.text, r: range4(e.cidr) }] : []));
+  const ex4 = excepts.flatMap((e) =>
+    e.cidr && e.cidr.family === 4 ? [{ text: e.text, r: range4(e.cidr) }] : [],
+  );
   const generic = (ip: ParsedIP): string | undefined => {
     if (!cidrContains(cidr, ip)) return `${block.cidr} does not contain it`;
     for (const e of excepts) if (e.cidr && cidrContains(e.cidr, ip)) return `it is in except ${e.text}`;

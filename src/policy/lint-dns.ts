@@ -16,7 +16,10 @@ const DNS_SUGGESTION =
 /** The pod DNS queries reach after the kube-dns Service is translated. */
 export function kubeDNSPod(engine: PolicyEngine): Pod {
   const real = engine.state.pods.find(
-    (p) => p.metadata?.namespace === "kube-system" && p.metadata.labels?.["k8s-app"] === "kube-dns" && p.spec?.hostNetwork !== true,
+    (p) =>
+      p.metadata?.namespace === "kube-system" &&
+      p.metadata.labels?.["k8s-app"] === "kube-dns" &&
+      p.spec?.hostNetwork !== true,
   );
   if (real) return real;
   return {
@@ -49,7 +52,10 @@ export function lintDNSEgress(engine: PolicyEngine): Diagnostic[] {
     if (sel.length === 0) continue;
     const key = sel.map((p) => p.key).join("\n");
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
+    if (!g) {
+      g = [];
+      groups.set(key, g);
+    }
     g.push(pod);
   }
   for (const pods of groups.values()) {
@@ -61,7 +67,11 @@ export function lintDNSEgress(engine: PolicyEngine): Diagnostic[] {
     if (udp.egress.allowed && tcp.egress.allowed) continue;
     const policies = engine.selecting(rep, "egress");
     const policy = policies[0]!.source;
-    const names = pods.map((p) => p.metadata?.name ?? "").slice(0, 3).join(", ") + (pods.length > 3 ? `, … (${pods.length} pods)` : "");
+    const names =
+      pods
+        .map((p) => p.metadata?.name ?? "")
+        .slice(0, 3)
+        .join(", ") + (pods.length > 3 ? `, … (${pods.length} pods)` : "");
     const who = `pods ${names} in ${rep.metadata?.namespace} (isolated for egress by ${policies.map((p) => p.key).join(", ")})`;
     if (!udp.egress.allowed) {
       out.push(

@@ -4,8 +4,8 @@
  * field when the loader recorded where the object came from.
  */
 import { type Diagnostic, type FieldPath, formatFieldPath, type Severity } from "../api/diagnostics.js";
-import type { KubeObject } from "../api/types.js";
 import { sourceOf } from "../api/source.js";
+import type { KubeObject } from "../api/types.js";
 
 /** The raw field path of each finding, for locating it later in the object as loaded. */
 const paths = new WeakMap<Diagnostic, FieldPath>();

@@ -6,9 +6,14 @@
  */
 import type { Diagnostic } from "../api/diagnostics.js";
 import type { LabelSelector, NetworkPolicy } from "../api/types.js";
-import { type CompiledPeer, type CompiledPolicy, type Direction, effectivePolicyTypes } from "./compiled-policy.js";
-import type { PolicyEngine } from "./engine.js";
+import {
+  type CompiledPeer,
+  type CompiledPolicy,
+  type Direction,
+  effectivePolicyTypes,
+} from "./compiled-policy.js";
 import { NAMESPACE_NAME_LABEL, type PodView } from "./endpoint.js";
+import type { PolicyEngine } from "./engine.js";
 import { finding } from "./lint-finding.js";
 
 const HAND_SET_KEY = "name";
@@ -41,10 +46,18 @@ export function lintPolicies(engine: PolicyEngine): Diagnostic[] {
 
   for (const policy of engine.policies) {
     const np = policy.source;
-    const selected = pods.filter((v) => v.namespace === policy.namespace && policy.podSelector.matches(v.labels));
+    const selected = pods.filter(
+      (v) => v.namespace === policy.namespace && policy.podSelector.matches(v.labels),
+    );
     if (selected.length === 0) {
       out.push(
-        finding(np, "warning", "PolicySelectsNoPods", ["spec", "podSelector"], `podSelector ${policy.podSelector.text} selects no pod in namespace ${policy.namespace}: the policy has no effect`),
+        finding(
+          np,
+          "warning",
+          "PolicySelectsNoPods",
+          ["spec", "podSelector"],
+          `podSelector ${policy.podSelector.text} selects no pod in namespace ${policy.namespace}: the policy has no effect`,
+        ),
       );
     }
     lintIgnoredRules(np, out);
@@ -54,15 +67,21 @@ export function lintPolicies(engine: PolicyEngine): Diagnostic[] {
         const field = dir === "ingress" ? "from" : "to";
         const matchedByRule: PodView[] = [];
         for (const peer of rule.peers ?? []) {
-          const rawPeer = (dir === "ingress" ? np.spec?.ingress?.[rule.index]?.from : np.spec?.egress?.[rule.index]?.to)?.[peer.index];
+          const rawPeer = (
+            dir === "ingress" ? np.spec?.ingress?.[rule.index]?.from : np.spec?.egress?.[rule.index]?.to
+          )?.[peer.index];
           const path = ["spec", dir, rule.index, field, peer.index];
-          matchedByRule.push(...lintPeer(policy, peer, rawPeer?.namespaceSelector, path, pods, namespaces, out));
+          matchedByRule.push(
+            ...lintPeer(policy, peer, rawPeer?.namespaceSelector, path, pods, namespaces, out),
+          );
         }
         // Named ports resolve on the destination: the selected pods for ingress, the peers' pods for egress.
         const destinations = dir === "ingress" ? selected : rule.peers ? matchedByRule : pods;
         rule.ports?.forEach((p, k) => {
           if (p.kind !== "named") return;
-          const declared = destinations.some((v) => v.ports.some((cp) => cp.name === p.name && (cp.protocol ?? "TCP") === p.protocol));
+          const declared = destinations.some((v) =>
+            v.ports.some((cp) => cp.name === p.name && (cp.protocol ?? "TCP") === p.protocol),
+          );
           if (!declared) {
             out.push(
               finding(
@@ -124,7 +143,15 @@ function lintPeer(
     const hint =
       handSet !== undefined
         ? `${suggestMetadataName(handSet)}; namespaces created with \`kubectl create namespace\` have no \`name\` label`
-        : `namespaces and their labels: ${[...namespaces].map(([n, l]) => `${n} {${Object.entries(l).filter(([k]) => k !== NAMESPACE_NAME_LABEL).map(([k, v]) => `${k}=${v}`).join(",")}}`).join(", ")}`;
+        : `namespaces and their labels: ${[...namespaces]
+            .map(
+              ([n, l]) =>
+                `${n} {${Object.entries(l)
+                  .filter(([k]) => k !== NAMESPACE_NAME_LABEL)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(",")}}`,
+            )
+            .join(", ")}`;
     out.push(finding(np, "warning", "SelectorMatchesNothing", [...path, "namespaceSelector"], msg, hint));
     return [];
   }
@@ -143,9 +170,17 @@ function lintPeer(
   const nsSet = new Set(nsMatched);
   const matched = pods.filter((v) => nsSet.has(v.namespace) && peer.pod.matches(v.labels));
   if (matched.length === 0) {
-    const where = peer.namespace ? `namespaces ${nsMatched.join(", ")}` : `namespace ${policy.namespace} (a podSelector without namespaceSelector only looks there)`;
+    const where = peer.namespace
+      ? `namespaces ${nsMatched.join(", ")}`
+      : `namespace ${policy.namespace} (a podSelector without namespaceSelector only looks there)`;
     out.push(
-      finding(np, "warning", "SelectorMatchesNothing", [...path, "podSelector"], `podSelector ${peer.pod.text} matches no pod in ${where}: this peer allows nothing`),
+      finding(
+        np,
+        "warning",
+        "SelectorMatchesNothing",
+        [...path, "podSelector"],
+        `podSelector ${peer.pod.text} matches no pod in ${where}: this peer allows nothing`,
+      ),
     );
   }
   return matched;

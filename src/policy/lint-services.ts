@@ -13,7 +13,8 @@ import { podContainerPorts } from "./ports.js";
 import { compileSelector } from "./selector.js";
 
 const SYSTEM_ANNOTATION = "michi.dev/system";
-const isSystem = (o: { metadata?: { annotations?: Record<string, string> } }) => o.metadata?.annotations?.[SYSTEM_ANNOTATION] !== undefined;
+const isSystem = (o: { metadata?: { annotations?: Record<string, string> } }) =>
+  o.metadata?.annotations?.[SYSTEM_ANNOTATION] !== undefined;
 
 export function lintServices(state: ClusterState): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -45,7 +46,9 @@ export function lintServices(state: ClusterState): Diagnostic[] {
       const protocol = sp.protocol ?? "TCP";
       const ports = pods.map((p) => podContainerPorts(p.spec));
       if (typeof tp === "string" && !/^\d+$/.test(tp)) {
-        const exposing = ports.filter((ps) => ps.some((cp) => cp.name === tp && (cp.protocol ?? "TCP") === protocol)).length;
+        const exposing = ports.filter((ps) =>
+          ps.some((cp) => cp.name === tp && (cp.protocol ?? "TCP") === protocol),
+        ).length;
         if (exposing === 0) {
           out.push(
             finding(
@@ -63,7 +66,10 @@ export function lintServices(state: ClusterState): Diagnostic[] {
       const num = Number(tp);
       // containerPort declarations are informational, so an undeclared number still
       // works if the process listens — but nothing in the manifests says it does.
-      if (ports.some((ps) => ps.length > 0) && !ports.some((ps) => ps.some((cp) => cp.containerPort === num && (cp.protocol ?? "TCP") === protocol))) {
+      if (
+        ports.some((ps) => ps.length > 0) &&
+        !ports.some((ps) => ps.some((cp) => cp.containerPort === num && (cp.protocol ?? "TCP") === protocol))
+      ) {
         out.push(
           finding(
             svc,
@@ -80,12 +86,20 @@ export function lintServices(state: ClusterState): Diagnostic[] {
   return out;
 }
 
-function lintBackend(ing: Ingress, b: IngressBackend, path: (string | number)[], state: ClusterState, out: Diagnostic[]): void {
+function lintBackend(
+  ing: Ingress,
+  b: IngressBackend,
+  path: (string | number)[],
+  state: ClusterState,
+  out: Diagnostic[],
+): void {
   if (!b.service) return;
   const ns = ing.metadata?.namespace ?? "default";
   const svc: Service | undefined = state.index.service(ns, b.service.name);
   if (!svc) {
-    const names = state.services.filter((s) => (s.metadata?.namespace ?? "default") === ns).map((s) => s.metadata?.name);
+    const names = state.services
+      .filter((s) => (s.metadata?.namespace ?? "default") === ns)
+      .map((s) => s.metadata?.name);
     out.push(
       finding(
         ing,
@@ -101,7 +115,10 @@ function lintBackend(ing: Ingress, b: IngressBackend, path: (string | number)[],
   const port = b.service.port;
   if (!port) return;
   const ports = svc.spec?.ports ?? [];
-  const ok = port.name !== undefined ? ports.some((p) => p.name === port.name) : ports.some((p) => p.port === port.number);
+  const ok =
+    port.name !== undefined
+      ? ports.some((p) => p.name === port.name)
+      : ports.some((p) => p.port === port.number);
   if (!ok) {
     out.push(
       finding(
@@ -121,10 +138,13 @@ export function lintIngresses(state: ClusterState): Diagnostic[] {
   for (const ing of state.ingresses) {
     if (isSystem(ing)) continue;
     const ns = ing.metadata?.namespace ?? "default";
-    if (ing.spec?.defaultBackend) lintBackend(ing, ing.spec.defaultBackend, ["spec", "defaultBackend"], state, out);
-    ing.spec?.rules?.forEach((r, i) =>
-      r.http?.paths.forEach((p, j) => lintBackend(ing, p.backend, ["spec", "rules", i, "http", "paths", j, "backend"], state, out)),
-    );
+    if (ing.spec?.defaultBackend)
+      lintBackend(ing, ing.spec.defaultBackend, ["spec", "defaultBackend"], state, out);
+    ing.spec?.rules?.forEach((r, i) => {
+      r.http?.paths.forEach((p, j) => {
+        lintBackend(ing, p.backend, ["spec", "rules", i, "http", "paths", j, "backend"], state, out);
+      });
+    });
     ing.spec?.tls?.forEach((t, i) => {
       if (!t.secretName) return;
       const secret = state.index.secret(ns, t.secretName);

@@ -17,7 +17,12 @@ export function lintCluster(
   extra: readonly Diagnostic[] = [],
   loaded: readonly KubeObject[] = [],
 ): Diagnostic[] {
-  const own = [...lintDNSEgress(engine), ...lintPolicies(engine), ...lintServices(engine.state), ...lintIngresses(engine.state)];
+  const own = [
+    ...lintDNSEgress(engine),
+    ...lintPolicies(engine),
+    ...lintServices(engine.state),
+    ...lintIngresses(engine.state),
+  ];
   locateFindings(own, loaded);
   return sortFindings([...own, ...extra]);
 }

@@ -6,8 +6,8 @@
 import type { Pod } from "../api/types.js";
 import type { ClusterState } from "../cluster/state.js";
 import type { PolicyMatrix, PortProtocol } from "./matrix.js";
-import { formatLabels } from "./selector.js";
 import { podContainerPorts } from "./ports.js";
+import { formatLabels } from "./selector.js";
 
 export type MatrixFormat = "table" | "json" | "csv" | "md" | "dot" | "html";
 
@@ -34,10 +34,13 @@ export function declaredPorts(pods: readonly Pod[]): PortProtocol[] {
 /** The workload a pod belongs to: its controller owner, a ReplicaSet resolved to its Deployment. */
 export function workloadOf(state: ClusterState, pod: Pod): string {
   const ns = pod.metadata?.namespace ?? "default";
-  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
+  const owner =
+    pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
   if (!owner) return `${ns}/pod/${pod.metadata?.name ?? ""}`;
   if (owner.kind === "ReplicaSet") {
-    const rs = state.replicaSets.find((r) => r.metadata?.name === owner.name && (r.metadata?.namespace ?? "default") === ns);
+    const rs = state.replicaSets.find(
+      (r) => r.metadata?.name === owner.name && (r.metadata?.namespace ?? "default") === ns,
+    );
     const dep = rs?.metadata?.ownerReferences?.find((o) => o.kind === "Deployment");
     if (dep) return `${ns}/deployment/${dep.name}`;
   }
@@ -50,7 +53,10 @@ export function rowsFor(state: ClusterState, pods: readonly Pod[], groupByWorklo
   for (const p of pods) {
     const w = workloadOf(state, p);
     let g = groups.get(w);
-    if (!g) groups.set(w, (g = []));
+    if (!g) {
+      g = [];
+      groups.set(w, g);
+    }
     g.push(p);
   }
   return [...groups].map(([name, ps]) => ({ name, pods: ps }));
@@ -80,7 +86,9 @@ export function formatTable(m: PolicyMatrix, rows: readonly Row[]): string {
   const w = Math.max(4, ...rows.map((r) => r.name.length));
   const idxW = String(rows.length).length;
   m.ports.forEach((pp, pi) => {
-    out.push(`${portLabel(pp)}  (rows: from, columns: to; . allowed, X denied${rows.some((r) => r.pods.length > 1) ? ", ~ some pods" : ""})`);
+    out.push(
+      `${portLabel(pp)}  (rows: from, columns: to; . allowed, X denied${rows.some((r) => r.pods.length > 1) ? ", ~ some pods" : ""})`,
+    );
     const cols = rows.map((_, i) => String(i + 1).padStart(idxW));
     out.push(`${" ".repeat(idxW + 1 + w)}  ${cols.join(" ")}`);
     rows.forEach((r, i) => {
@@ -103,7 +111,15 @@ export interface MatrixResultRow {
 export function* resultRows(m: PolicyMatrix, pods: readonly Pod[]): Generator<MatrixResultRow> {
   for (let pi = 0; pi < m.ports.length; pi++) {
     const pp = m.ports[pi]!;
-    for (const s of pods) for (const d of pods) yield { from: podName(s), to: podName(d), port: pp.port, protocol: pp.protocol, allowed: m.allowed(s, d, pi) };
+    for (const s of pods)
+      for (const d of pods)
+        yield {
+          from: podName(s),
+          to: podName(d),
+          port: pp.port,
+          protocol: pp.protocol,
+          allowed: m.allowed(s, d, pi),
+        };
   }
 }
 
@@ -128,7 +144,12 @@ export function formatCSV(m: PolicyMatrix, pods: readonly Pod[]): string {
 export function formatMarkdown(m: PolicyMatrix, rows: readonly Row[]): string {
   const out: string[] = [];
   m.ports.forEach((pp, pi) => {
-    out.push(`### ${portLabel(pp)}`, "", `| from \\ to | ${rows.map((r) => `\`${r.name}\``).join(" | ")} |`, `|---|${rows.map(() => ":-:").join("|")}|`);
+    out.push(
+      `### ${portLabel(pp)}`,
+      "",
+      `| from \\ to | ${rows.map((r) => `\`${r.name}\``).join(" | ")} |`,
+      `|---|${rows.map(() => ":-:").join("|")}|`,
+    );
     for (const r of rows) out.push(`| \`${r.name}\` | ${rows.map((c) => cell(m, r, c, pi)).join(" | ")} |`);
     out.push("");
   });
@@ -142,7 +163,10 @@ export function formatDot(m: PolicyMatrix, rows: readonly Row[]): string {
     rows.forEach((d) => {
       if (s === d) return;
       const allowedOn = m.ports.filter((_, pi) => cell(m, s, d, pi) !== "X").map(portLabel);
-      if (allowedOn.length > 0) out.push(`  ${JSON.stringify(s.name)} -> ${JSON.stringify(d.name)} [label=${JSON.stringify(allowedOn.join(","))}];`);
+      if (allowedOn.length > 0)
+        out.push(
+          `  ${JSON.stringify(s.name)} -> ${JSON.stringify(d.name)} [label=${JSON.stringify(allowedOn.join(","))}];`,
+        );
     });
   });
   out.push("}");
@@ -160,7 +184,9 @@ export function formatHTML(m: PolicyMatrix, rows: readonly Row[]): string {
     "</style></head><body>",
   ];
   m.ports.forEach((pp, pi) => {
-    out.push(`<h2>${esc(portLabel(pp))}</h2><table><tr><th>from \\ to</th>${rows.map((r) => `<th>${esc(r.name)}</th>`).join("")}</tr>`);
+    out.push(
+      `<h2>${esc(portLabel(pp))}</h2><table><tr><th>from \\ to</th>${rows.map((r) => `<th>${esc(r.name)}</th>`).join("")}</tr>`,
+    );
     for (const r of rows) {
       const cells = rows.map((c) => {
         const v = cell(m, r, c, pi);
@@ -179,20 +205,30 @@ export function formatClassReport(m: PolicyMatrix, limit = 40): string {
   const ci = m.classIndex;
   const out: string[] = [];
   const podCount = ci.classes.reduce((n, c) => n + c.pods.length, 0) + ci.hostNetworkPods.length;
-  out.push(`${podCount} pods in ${ci.classes.length} equivalence classes (same namespace, labels, ports and ipBlock matches)${ci.hostNetworkPods.length ? `, ${ci.hostNetworkPods.length} hostNetwork pods` : ""}`);
+  out.push(
+    `${podCount} pods in ${ci.classes.length} equivalence classes (same namespace, labels, ports and ipBlock matches)${ci.hostNetworkPods.length ? `, ${ci.hostNetworkPods.length} hostNetwork pods` : ""}`,
+  );
   m.ports.forEach((pp, pi) => {
     const st = m.stats(pi);
     const pct = st.pairs === 0 ? 100 : (100 * st.allowedPairs) / st.pairs;
-    out.push("", `${portLabel(pp)}: ${st.allowedPairs} of ${st.pairs} ordered pod pairs allowed (${pct.toFixed(1)}%)`);
+    out.push(
+      "",
+      `${portLabel(pp)}: ${st.allowedPairs} of ${st.pairs} ordered pod pairs allowed (${pct.toFixed(1)}%)`,
+    );
     const { reaches, reachedBy } = m.perClass(pi);
     const rows = ci.classes.map((c) => ({ c, reaches: reaches[c.id]!, reachedBy: reachedBy[c.id]! }));
     // The most isolated classes first: those are what a reader looks for.
-    rows.sort((a, b) => a.reachedBy - b.reachedBy || a.reaches - b.reaches || a.c.id - b.c.id);
-    out.push(`  ${"class".padEnd(6)} ${"pods".padStart(6)} ${"reaches".padStart(8)} ${"reached-by".padStart(10)}  namespace/labels`);
+    rows.sort((a, b) => a.reaches + a.reachedBy - (b.reaches + b.reachedBy) || a.c.id - b.c.id);
+    out.push(
+      `  ${"class".padEnd(6)} ${"pods".padStart(6)} ${"reaches".padStart(8)} ${"reached-by".padStart(10)}  namespace/labels`,
+    );
     for (const r of rows.slice(0, limit)) {
-      out.push(`  ${String(r.c.id).padEnd(6)} ${String(r.c.pods.length).padStart(6)} ${String(r.reaches).padStart(8)} ${String(r.reachedBy).padStart(10)}  ${r.c.namespace} ${formatLabels(r.c.labels)}`);
+      out.push(
+        `  ${String(r.c.id).padEnd(6)} ${String(r.c.pods.length).padStart(6)} ${String(r.reaches).padStart(8)} ${String(r.reachedBy).padStart(10)}  ${r.c.namespace} ${formatLabels(r.c.labels)}`,
+      );
     }
-    if (rows.length > limit) out.push(`  … ${rows.length - limit} more classes (use -o json for every pair, or -n NS)`);
+    if (rows.length > limit)
+      out.push(`  … ${rows.length - limit} more classes (use -o json for every pair, or -n NS)`);
   });
   return `${out.join("\n")}\n`;
 }

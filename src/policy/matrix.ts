@@ -74,9 +74,19 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
     }
     return list;
   };
-  const peerCache = new Map<CompiledPeer, Bits>();
+  // Keyed by what the peer means, not by object: real clusters repeat the same
+  // peers ("everything in namespace X", "the ingress controller") across policies.
+  // Selector texts are canonical enough: label keys and values cannot contain `,` `=` `|`.
+  const peerCache = new Map<string, Bits>();
+  const peerKey = (peer: CompiledPeer, policy: CompiledPolicy): string =>
+    peer.kind === "ipBlock"
+      ? `ip|${peer.ipBlock?.text}`
+      : peer.kind === "pods"
+        ? `${peer.namespace ? `nss|${peer.namespace.text}` : `ns|${policy.namespace}`}|${peer.pod.text}`
+        : "empty";
   const peerBits = (peer: CompiledPeer, policy: CompiledPolicy): Bits => {
-    let b = peerCache.get(peer);
+    const key = peerKey(peer, policy);
+    let b = peerCache.get(key);
     if (b) return b;
     b = newBits(C);
     if (peer.kind === "ipBlock") {
@@ -94,15 +104,17 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       if (candidates) {
         for (const id of candidates) {
           const c = ci.classes[id]!;
-          if ((nsSet ? nsSet.has(c.namespace) : c.namespace === nss[0]) && peer.pod.matches(c.labels)) setBit(b, id);
+          if ((nsSet ? nsSet.has(c.namespace) : c.namespace === nss[0]) && peer.pod.matches(c.labels))
+            setBit(b, id);
         }
       } else {
         for (const ns of nss) {
-          for (const id of ci.classesByNamespace.get(ns) ?? []) if (peer.pod.matches(ci.classes[id]!.labels)) setBit(b, id);
+          for (const id of ci.classesByNamespace.get(ns) ?? [])
+            if (peer.pod.matches(ci.classes[id]!.labels)) setBit(b, id);
         }
       }
     }
-    peerCache.set(peer, b);
+    peerCache.set(key, b);
     return b;
   };
   const rulePeerCache = new Map<CompiledRule, Bits>();
@@ -121,8 +133,12 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
   };
 
   // --- selection per class (from the representative: every member has the same labels and namespace)
-  const egressSel: (readonly CompiledPolicy[])[] = ci.classes.map((c) => engine.selecting(c.rep.pod, "egress"));
-  const ingressSel: (readonly CompiledPolicy[])[] = ci.classes.map((c) => engine.selecting(c.rep.pod, "ingress"));
+  const egressSel: (readonly CompiledPolicy[])[] = ci.classes.map((c) =>
+    engine.selecting(c.rep.pod, "egress"),
+  );
+  const ingressSel: (readonly CompiledPolicy[])[] = ci.classes.map((c) =>
+    engine.selecting(c.rep.pod, "ingress"),
+  );
   const portSig = ci.classes.map((c) =>
     c.rep.ports.map((p) => `${p.name ?? ""}:${p.containerPort}/${p.protocol ?? "TCP"}`).join(","),
   );
@@ -137,7 +153,12 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       if (!b) {
         b = newBits(C);
         for (const c of ci.classes) {
-          if (c.rep.ports.some((cp) => cp.name === name && (cp.protocol ?? "TCP") === pp.protocol && cp.containerPort === pp.port)) {
+          if (
+            c.rep.ports.some(
+              (cp) =>
+                cp.name === name && (cp.protocol ?? "TCP") === pp.protocol && cp.containerPort === pp.port,
+            )
+          ) {
             setBit(b, c.id);
           }
         }
@@ -216,7 +237,12 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
     const d = ci.classOf.get(dst) ?? -1;
     if (s < 0 || d < 0) {
       const pp = opts.ports[pi]!;
-      return engine.decide({ src: { kind: "pod", pod: src }, dst: { kind: "pod", pod: dst }, port: pp.port, protocol: pp.protocol }).allowed;
+      return engine.decide({
+        src: { kind: "pod", pod: src },
+        dst: { kind: "pod", pod: dst },
+        port: pp.port,
+        protocol: pp.protocol,
+      }).allowed;
     }
     return classAllowed(s, d, pi);
   };

@@ -6,9 +6,9 @@
  * node (a pod's own node is always allowed), so they are not class-uniform.
  */
 import type { Labels, Pod } from "../api/types.js";
-import type { CompiledIPBlock } from "./ip-block.js";
-import type { PolicyEngine } from "./engine.js";
 import type { PodView } from "./endpoint.js";
+import type { PolicyEngine } from "./engine.js";
+import type { CompiledIPBlock } from "./ip-block.js";
 
 export interface PodClass {
   readonly id: number;
@@ -53,7 +53,8 @@ export function buildClasses(engine: PolicyEngine, pods: readonly Pod[] = engine
   const blocks = new Map<string, CompiledIPBlock>();
   for (const p of engine.policies) {
     for (const rules of [p.ingress, p.egress]) {
-      for (const r of rules ?? []) for (const peer of r.peers ?? []) if (peer.ipBlock) blocks.set(peer.ipBlock.text, peer.ipBlock);
+      for (const r of rules ?? [])
+        for (const peer of r.peers ?? []) if (peer.ipBlock) blocks.set(peer.ipBlock.text, peer.ipBlock);
     }
   }
   const ipBlocks = [...blocks.values()];
@@ -71,11 +72,20 @@ export function buildClasses(engine: PolicyEngine, pods: readonly Pod[] = engine
       continue;
     }
     const matched: number[] = [];
-    if (v.ip !== undefined) for (let i = 0; i < ipBlocks.length; i++) if (ipBlocks[i]!.matches(v.ip)) matched.push(i);
+    if (v.ip !== undefined)
+      for (let i = 0; i < ipBlocks.length; i++) if (ipBlocks[i]!.matches(v.ip)) matched.push(i);
     const key = `${v.namespace}\u0000${labelKey(v.labels)}\u0000${portKey(v)}\u0000${matched.join(",")}`;
     let c = byKey.get(key);
     if (!c) {
-      c = { id: classes.length, namespace: v.namespace, namespaceLabels: v.namespaceLabels, labels: v.labels, rep: v, pods: [], ipBlocks: matched };
+      c = {
+        id: classes.length,
+        namespace: v.namespace,
+        namespaceLabels: v.namespaceLabels,
+        labels: v.labels,
+        rep: v,
+        pods: [],
+        ipBlocks: matched,
+      };
       byKey.set(key, c);
       classes.push(c);
     }
@@ -86,12 +96,18 @@ export function buildClasses(engine: PolicyEngine, pods: readonly Pod[] = engine
   const byLabel = new Map<string, number[]>();
   for (const c of classes) {
     let list = classesByNamespace.get(c.namespace);
-    if (!list) classesByNamespace.set(c.namespace, (list = []));
+    if (!list) {
+      list = [];
+      classesByNamespace.set(c.namespace, list);
+    }
     list.push(c.id);
     for (const [k, val] of Object.entries(c.labels)) {
       const lk = `${k}=${val}`;
       let l = byLabel.get(lk);
-      if (!l) byLabel.set(lk, (l = []));
+      if (!l) {
+        l = [];
+        byLabel.set(lk, l);
+      }
       l.push(c.id);
     }
   }

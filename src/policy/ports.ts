@@ -56,16 +56,25 @@ export function portMatches(
     case "named":
       if (!dstPorts) return false;
       for (const cp of dstPorts) {
-        if (cp.name === p.name && (cp.protocol ?? "TCP") === protocol && cp.containerPort === port) return true;
+        if (cp.name === p.name && (cp.protocol ?? "TCP") === protocol && cp.containerPort === port)
+          return true;
       }
       return false;
   }
 }
 
 /** All containerPorts of a pod, sidecar (restartable init) containers included. */
-export function podContainerPorts(spec: { containers?: { ports?: ContainerPort[] }[]; initContainers?: { ports?: ContainerPort[]; restartPolicy?: string }[] } | undefined): ContainerPort[] {
+export function podContainerPorts(
+  spec:
+    | {
+        containers?: { ports?: ContainerPort[] }[];
+        initContainers?: { ports?: ContainerPort[]; restartPolicy?: string }[];
+      }
+    | undefined,
+): ContainerPort[] {
   const out: ContainerPort[] = [];
   for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) out.push(p);
-  for (const c of spec?.initContainers ?? []) if (c.restartPolicy === "Always") for (const p of c.ports ?? []) out.push(p);
+  for (const c of spec?.initContainers ?? [])
+    if (c.restartPolicy === "Always") for (const p of c.ports ?? []) out.push(p);
   return out;
 }

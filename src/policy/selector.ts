@@ -19,7 +19,12 @@ export interface CompiledSelector {
   readonly equalities: readonly (readonly [string, string])[];
 }
 
-const ALL: CompiledSelector = Object.freeze({ matches: () => true, matchesAll: true, text: "{}", equalities: [] });
+const ALL: CompiledSelector = Object.freeze({
+  matches: () => true,
+  matchesAll: true,
+  text: "{}",
+  equalities: [],
+});
 
 export function compileSelector(sel: LabelSelector | undefined): CompiledSelector {
   if (!sel) return ALL;

@@ -6,8 +6,8 @@
  */
 import type { Pod, Protocol, Service, ServicePort } from "../api/types.js";
 import type { ClusterState } from "../cluster/state.js";
-import { compileSelector } from "./selector.js";
 import { podContainerPorts } from "./ports.js";
+import { compileSelector } from "./selector.js";
 
 export interface Backend {
   /** The backend pod, when the endpoint is one (selector-less services may point anywhere). */
@@ -30,7 +30,12 @@ export function findServicePort(svc: Service, port: number, protocol: Protocol):
   return svc.spec?.ports?.find((p) => p.port === port && (p.protocol ?? "TCP") === protocol);
 }
 
-export function serviceBackends(state: ClusterState, svc: Service, port: number, protocol: Protocol): ServiceTranslation {
+export function serviceBackends(
+  state: ClusterState,
+  svc: Service,
+  port: number,
+  protocol: Protocol,
+): ServiceTranslation {
   const servicePort = findServicePort(svc, port, protocol);
   if (!servicePort) return { service: svc, servicePort, backends: [] };
   const ns = svc.metadata?.namespace ?? "default";
@@ -41,7 +46,9 @@ export function serviceBackends(state: ClusterState, svc: Service, port: number,
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   if (slices.length > 0) {
     for (const slice of slices) {
-      const sp = slice.ports?.find((p) => (p.name ?? "") === (servicePort.name ?? "") && (p.protocol ?? "TCP") === protocol);
+      const sp = slice.ports?.find(
+        (p) => (p.name ?? "") === (servicePort.name ?? "") && (p.protocol ?? "TCP") === protocol,
+      );
       if (!sp) continue;
       for (const ep of slice.endpoints ?? []) {
         if (!publishNotReady && ep.conditions?.ready === false) continue;
@@ -51,7 +58,9 @@ export function serviceBackends(state: ClusterState, svc: Service, port: number,
           seen.add(key);
           const ref = ep.targetRef;
           const pod =
-            ref?.kind === "Pod" && ref.name ? (state.index.pod(ref.namespace ?? ns, ref.name) ?? state.index.podByIP(ip)) : state.index.podByIP(ip);
+            ref?.kind === "Pod" && ref.name
+              ? (state.index.pod(ref.namespace ?? ns, ref.name) ?? state.index.podByIP(ip))
+              : state.index.podByIP(ip);
           backends.push({ pod, ip, port: sp.port, protocol });
         }
       }
@@ -67,7 +76,8 @@ export function serviceBackends(state: ClusterState, svc: Service, port: number,
     const target =
       typeof tp === "number"
         ? tp
-        : podContainerPorts(pod.spec).find((cp) => cp.name === tp && (cp.protocol ?? "TCP") === protocol)?.containerPort;
+        : podContainerPorts(pod.spec).find((cp) => cp.name === tp && (cp.protocol ?? "TCP") === protocol)
+            ?.containerPort;
     if (target === undefined) continue;
     backends.push({ pod, ip: pod.status.podIP, port: target, protocol });
   }

@@ -58,7 +58,9 @@ function workloadPods(state: ClusterState, kind: string, ns: string, name: strin
 function serviceByDNSName(state: ClusterState, text: string): Service | undefined {
   const domain = state.config.clusterDomain;
   const name = text.replace(/\.$/, "");
-  const m = new RegExp(`^([a-z0-9-]+)\\.([a-z0-9-]+)(?:\\.svc(?:\\.${domain.replace(/\./g, "\\.")})?)?$`).exec(name);
+  const m = new RegExp(
+    `^([a-z0-9-]+)\\.([a-z0-9-]+)(?:\\.svc(?:\\.${domain.replace(/\./g, "\\.")})?)?$`,
+  ).exec(name);
   if (!m) return undefined;
   return state.index.service(m[2]!, m[1]!);
 }
@@ -66,27 +68,42 @@ function serviceByDNSName(state: ClusterState, text: string): Service | undefine
 export function resolveTarget(state: ClusterState, text: string, role: "source" | "destination"): Target {
   if (parseIP(text)) {
     const pod = state.index.podByIP(text);
-    if (pod && pod.spec?.hostNetwork !== true) return { kind: "pods", label: `${podKey(pod)} (${text})`, pods: [pod] };
+    if (pod && pod.spec?.hostNetwork !== true)
+      return { kind: "pods", label: `${podKey(pod)} (${text})`, pods: [pod] };
     const svc = state.index.serviceByClusterIP(text);
-    if (svc && role === "destination") return { kind: "service", label: `service/${svc.metadata?.namespace}/${svc.metadata?.name} (${text})`, service: svc };
+    if (svc && role === "destination")
+      return {
+        kind: "service",
+        label: `service/${svc.metadata?.namespace}/${svc.metadata?.name} (${text})`,
+        service: svc,
+      };
     return { kind: "ip", label: text, ip: text };
   }
   const parts = text.split("/");
   if (parts.length === 2) {
     const [ns, name] = parts as [string, string];
     const pod = state.index.pod(ns, name);
-    if (!pod) throw new MichiError("NotFound", `pod ${ns}/${name} not found (name a workload as deployment/${ns}/NAME)`);
+    if (!pod)
+      throw new MichiError(
+        "NotFound",
+        `pod ${ns}/${name} not found (name a workload as deployment/${ns}/NAME)`,
+      );
     return { kind: "pods", label: text, pods: [pod] };
   }
   if (parts.length === 3) {
     const [k, ns, name] = parts as [string, string, string];
     const kind = KINDS[k.toLowerCase()];
-    if (!kind) throw new MichiError("BadTarget", `unknown kind ${JSON.stringify(k)} in ${text}: use pod, deployment, statefulset, daemonset, replicaset or service`);
+    if (!kind)
+      throw new MichiError(
+        "BadTarget",
+        `unknown kind ${JSON.stringify(k)} in ${text}: use pod, deployment, statefulset, daemonset, replicaset or service`,
+      );
     if (kind === "pod") return resolveTarget(state, `${ns}/${name}`, role);
     if (kind === "service") {
       const svc = state.index.service(ns, name);
       if (!svc) throw new MichiError("NotFound", `service ${ns}/${name} not found`);
-      if (role === "source") throw new MichiError("BadTarget", "a service cannot be a source: name the pods or the workload");
+      if (role === "source")
+        throw new MichiError("BadTarget", "a service cannot be a source: name the pods or the workload");
       return { kind: "service", label: `service/${ns}/${name}`, service: svc };
     }
     const pods = workloadPods(state, kind, ns, name);
@@ -95,8 +112,13 @@ export function resolveTarget(state: ClusterState, text: string, role: "source" 
   }
   const svc = serviceByDNSName(state, text);
   if (svc) {
-    if (role === "source") throw new MichiError("BadTarget", "a service cannot be a source: name the pods or the workload");
-    return { kind: "service", label: `service/${svc.metadata?.namespace}/${svc.metadata?.name} (${text})`, service: svc };
+    if (role === "source")
+      throw new MichiError("BadTarget", "a service cannot be a source: name the pods or the workload");
+    return {
+      kind: "service",
+      label: `service/${svc.metadata?.namespace}/${svc.metadata?.name} (${text})`,
+      service: svc,
+    };
   }
   throw new MichiError(
     "BadTarget",

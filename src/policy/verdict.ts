@@ -52,7 +52,7 @@ export type SideReason =
   | "rule"
   /** A pod may always reach itself. */
   | "self"
-  /** Traffic from the pod's own node (kubelet probes) is always allowed. */
+  /** Traffic from (kubelet probes) and to the pod's own node is always allowed. */
   | "node"
   /** Isolated and no rule matched (`misses`). */
   | "no-rule-matched";

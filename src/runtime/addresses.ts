@@ -30,28 +30,39 @@ export function addressMapFor(
   const reserved: CIDR[] = [];
   const host = parseCIDR(`${hostIP}/32`);
   if (host) reserved.push(host);
-  for (const r of ranges) if (cidrWithin(r, TEN)) reserved.push({ ...r, base: (r.base & ~prefixMask(4, 8)) | LOOP.base });
+  for (const r of ranges)
+    if (cidrWithin(r, TEN)) reserved.push({ ...r, base: (r.base & ~prefixMask(4, 8)) | LOOP.base });
   for (const e of extra) {
     const l = parseCIDR(e.local);
     if (l) reserved.push(l);
   }
   let cursor = LOOP.base + (1n << 24n);
   for (const r of ranges) {
-    if (cidrWithin(r, TEN) || extra.some((e) => {
-      const m = parseCIDR(e.model);
-      return m !== undefined && cidrWithin(r, m);
-    })) {
+    if (
+      cidrWithin(r, TEN) ||
+      extra.some((e) => {
+        const m = parseCIDR(e.model);
+        return m !== undefined && cidrWithin(r, m);
+      })
+    ) {
       continue;
     }
     if (r.prefix < 9) {
-      throw new MichiError("BadFlag", `range ${formatCIDR(r)} is too large to map onto 127.0.0.0/8; use a /9 or smaller, or --address-map`);
+      throw new MichiError(
+        "BadFlag",
+        `range ${formatCIDR(r)} is too large to map onto 127.0.0.0/8; use a /9 or smaller, or --address-map`,
+      );
     }
     const size = 1n << BigInt(32 - r.prefix);
     let base = ((cursor - size) / size) * size;
-    while (base >= LOOP.base && reserved.some((x) => overlaps(x, { family: 4, base, prefix: r.prefix, hostBitsSet: false }))) {
+    while (
+      base >= LOOP.base &&
+      reserved.some((x) => overlaps(x, { family: 4, base, prefix: r.prefix, hostBitsSet: false }))
+    ) {
       base -= size;
     }
-    if (base < LOOP.base) throw new MichiError("BadFlag", `no room in 127.0.0.0/8 for range ${formatCIDR(r)}; use --address-map`);
+    if (base < LOOP.base)
+      throw new MichiError("BadFlag", `no room in 127.0.0.0/8 for range ${formatCIDR(r)}; use --address-map`);
     const local: CIDR = { family: 4, base, prefix: r.prefix, hostBitsSet: false };
     reserved.push(local);
     mappings.push({ model: formatCIDR(r), local: formatCIDR(local) });
@@ -65,8 +76,18 @@ export function parseAddressMapping(text: string): { model: string; local: strin
   const [model, local] = text.split("=");
   const m = model ? parseCIDR(model) : undefined;
   const l = local ? parseCIDR(local) : undefined;
-  if (!m || !l || m.family !== 4 || l.family !== 4 || m.prefix !== l.prefix || !cidrContains(LOOP, { family: 4, value: l.base })) {
-    throw new MichiError("BadFlag", `--address-map: expected MODEL_CIDR=LOCAL_CIDR of equal size inside 127.0.0.0/8, got ${JSON.stringify(text)}`);
+  if (
+    !m ||
+    !l ||
+    m.family !== 4 ||
+    l.family !== 4 ||
+    m.prefix !== l.prefix ||
+    !cidrContains(LOOP, { family: 4, value: l.base })
+  ) {
+    throw new MichiError(
+      "BadFlag",
+      `--address-map: expected MODEL_CIDR=LOCAL_CIDR of equal size inside 127.0.0.0/8, got ${JSON.stringify(text)}`,
+    );
   }
   return { model: formatCIDR(m), local: formatCIDR(l) };
 }

@@ -13,8 +13,8 @@
  *
  * Mutating requests need the instance token (`Authorization: Bearer TOKEN`,
  * recorded in the state file for the CLI). The handler is a plain function
- * returning whether it answered, so the dashboard can be chained in front of
- * or behind it on the same server.
+ * returning whether it answered; the paths above are answered here, every
+ * other request goes to the chained handlers (the dashboard) first.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { formatDiagnostic } from "../api/diagnostics.js";
@@ -22,8 +22,8 @@ import { parseManifests } from "../api/load.js";
 import { formatCIDR } from "../api/net.js";
 import { formatResolvConf, resolvConfFor } from "../cluster/resolv-conf.js";
 import { podPorts } from "../pods/pod-runtime.js";
-import type { Flow } from "./flows.js";
 import { podKeyOf } from "./dataplane.js";
+import type { Flow } from "./flows.js";
 import { listenerKey } from "./listener-pool.js";
 import { localPort } from "./port-rule.js";
 import type { UpInstance } from "./up.js";
@@ -58,10 +58,11 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 export function createAdminHandler(up: UpInstance, before: readonly HttpHandler[] = []): HttpHandler {
   return async (req, res) => {
     if (!isLoopback(req.socket.remoteAddress)) {
-      json(res, 403, { error: { code: "Forbidden", message: "the admin API answers loopback clients only" } });
+      json(res, 403, {
+        error: { code: "Forbidden", message: "the admin API answers loopback clients only" },
+      });
       return true;
     }
-    for (const h of before) if (await h(req, res)) return true;
     const url = new URL(req.url ?? "/", "http://michi");
     const path = url.pathname;
     const method = req.method ?? "GET";
@@ -93,7 +94,8 @@ export function createAdminHandler(up: UpInstance, before: readonly HttpHandler[
       if (podMatch[1] === "logs") {
         const e = up.plane.runtimes.get(key);
         if (!e) return notFound(res, `pod ${key} is not running`);
-        if (!e.rt.command) return notFound(res, `pod ${key} runs the built-in server (no michi.dev/command): no logs`);
+        if (!e.rt.command)
+          return notFound(res, `pod ${key} runs the built-in server (no michi.dev/command): no logs`);
         res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
         res.end(e.rt.command.logs());
         return true;
@@ -107,7 +109,12 @@ export function createAdminHandler(up: UpInstance, before: readonly HttpHandler[
       const auth = req.headers.authorization ?? "";
       const token = auth.startsWith("Bearer ") ? auth.slice(7) : req.headers["x-michi-token"];
       if (token !== up.token) {
-        json(res, 401, { error: { code: "Unauthorized", message: "missing or wrong token (see the state file of this michi up)" } });
+        json(res, 401, {
+          error: {
+            code: "Unauthorized",
+            message: "missing or wrong token (see the state file of this michi up)",
+          },
+        });
         return true;
       }
       const body = await readBody(req);
@@ -129,16 +136,29 @@ export function createAdminHandler(up: UpInstance, before: readonly HttpHandler[
         json(res, 422, { ok: false, diagnostics, lines: diagnostics.map(formatDiagnostic) });
         return true;
       }
-      const result = path === "/api/apply" ? await up.apply(parsed.objects, parsed.diagnostics) : await up.delete(parsed.objects);
+      const result =
+        path === "/api/apply"
+          ? await up.apply(parsed.objects, parsed.diagnostics)
+          : await up.delete(parsed.objects);
       json(res, result.ok ? 200 : 422, { ...result, lines: result.diagnostics.map(formatDiagnostic) });
       return true;
     }
-    if (path.startsWith("/api/up") || path === "/api/flows" || path === "/api/apply" || path === "/api/delete") {
+    if (
+      path.startsWith("/api/up") ||
+      path === "/api/flows" ||
+      path === "/api/apply" ||
+      path === "/api/delete"
+    ) {
       json(res, 405, { error: { code: "MethodNotAllowed", message: `${method} ${path}` } });
       return true;
     }
+    // Everything else (the dashboard and its read-only /api) is the chained handlers'.
+    for (const h of before) if (await h(req, res)) return true;
     if (method === "GET" && path === "/") {
-      json(res, 200, { michi: "up", endpoints: ["/readyz", "/metrics", "/api/flows", "/api/up", "/api/up/pods"] });
+      json(res, 200, {
+        michi: "up",
+        endpoints: ["/readyz", "/metrics", "/api/flows", "/api/up", "/api/up/pods"],
+      });
       return true;
     }
     json(res, 404, { error: { code: "NotFound", message: `no such endpoint: ${path}` } });
@@ -155,7 +175,8 @@ function flows(up: UpInstance, req: IncomingMessage, res: ServerResponse, url: U
   const since = Number(url.searchParams.get("since") ?? 0) || 0;
   const source = url.searchParams.get("localSource");
   const match = (f: Flow) => !source || f.localSource === source;
-  const follow = url.searchParams.get("follow") === "1" || (req.headers.accept ?? "").includes("text/event-stream");
+  const follow =
+    url.searchParams.get("follow") === "1" || (req.headers.accept ?? "").includes("text/event-stream");
   const backlog = up.flows.list(since).filter(match);
   if (!follow) {
     json(res, 200, { flows: backlog });
@@ -242,7 +263,10 @@ function status(up: UpInstance): UpStatus {
     listeners: [...up.plane.served.entries()].map(([key, what]) => ({ key, what })),
     conflicts: up.plane.conflicts,
     diagnostics: (up.snapshot?.diagnostics ?? []).map(formatDiagnostic),
-    addressMap: up.options.addressMap.mappings.map((m) => ({ model: formatCIDR(m.model), local: formatCIDR(m.local) })),
+    addressMap: up.options.addressMap.mappings.map((m) => ({
+      model: formatCIDR(m.model),
+      local: formatCIDR(m.local),
+    })),
     lowPortOffset: up.options.portRule.lowPortOffset,
     hostIP: up.options.hostIP,
     deny: up.options.deny,
@@ -258,12 +282,18 @@ function status(up: UpInstance): UpStatus {
         port: fe.port,
         ...(local !== undefined ? { local } : {}),
         localPort: lp,
-        serving: local !== undefined && up.plane.pool.has(listenerKey(fe.protocol === "UDP" ? "udp" : "tcp", local, lp)),
+        serving:
+          local !== undefined &&
+          up.plane.pool.has(listenerKey(fe.protocol === "UDP" ? "udp" : "tcp", local, lp)),
       };
     }),
   };
   if (up.lastError) {
-    s.lastError = { time: up.lastError.time, source: up.lastError.source, lines: up.lastError.diagnostics.map(formatDiagnostic) };
+    s.lastError = {
+      time: up.lastError.time,
+      source: up.lastError.source,
+      lines: up.lastError.diagnostics.map(formatDiagnostic),
+    };
   }
   return s;
 }
@@ -314,7 +344,11 @@ function podDetail(up: UpInstance, key: string): unknown {
     resolvConf: rc,
     resolvConfText: formatResolvConf(rc),
     // Where each nameserver is served locally (DNS on port 53 follows the port rule).
-    nameservers: rc.nameservers.map((ip) => ({ ip, local: map.toLocal(ip) ?? ip, port: localPort(53, up.options.portRule) })),
+    nameservers: rc.nameservers.map((ip) => ({
+      ip,
+      local: map.toLocal(ip) ?? ip,
+      port: localPort(53, up.options.portRule),
+    })),
     running: up.plane.runtimes.has(key),
   };
 }
@@ -334,7 +368,12 @@ function egress(up: UpInstance, res: ServerResponse, body: string): void {
     return;
   }
   const protocol = req.protocol === "UDP" ? "UDP" : "TCP";
-  const v = snap.policy.decide({ src: { kind: "pod", pod }, dst: { kind: "ip", ip: req.ip }, port: req.port, protocol });
+  const v = snap.policy.decide({
+    src: { kind: "pod", pod },
+    dst: { kind: "ip", ip: req.ip },
+    port: req.port,
+    protocol,
+  });
   const local = pod.status?.podIP ? (up.options.addressMap.toLocal(pod.status.podIP) ?? "") : "";
   const denied = up.options.deny === "reject" ? "REJECTED" : "DROPPED";
   const flow = up.flows.record({

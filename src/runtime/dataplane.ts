@@ -19,9 +19,15 @@ import { createSocket, type RemoteInfo, type Socket as UdpSocket } from "node:dg
 import { connect, type Socket } from "node:net";
 import type { Pod } from "../api/types.js";
 import type { AddressMap } from "../cluster/address-map.js";
-import type { Verdict } from "../policy/verdict.js";
 import type { PodIdentity } from "../pods/agnhost.js";
-import { COMMAND_ANNOTATION, type PodBackendKind, PodRuntime, podPorts, portKey } from "../pods/pod-runtime.js";
+import {
+  COMMAND_ANNOTATION,
+  type PodBackendKind,
+  PodRuntime,
+  podPorts,
+  portKey,
+} from "../pods/pod-runtime.js";
+import type { Verdict } from "../policy/verdict.js";
 import { Balancer } from "../service/balancer.js";
 import { clusterEndpoints, selectEndpoints } from "../service/endpoint-selection.js";
 import type { ServiceEndpoint, ServiceFrontend } from "../service/service-table.js";
@@ -184,9 +190,13 @@ export class DataPlane {
     const ports = podPorts(pod)
       .map((p) => portKey(p.port, p.protocol))
       .join(",");
-    return [pod.status?.podIP, this.kindOf(pod), podRole(pod) ?? "", ports, pod.metadata?.annotations?.[COMMAND_ANNOTATION] ?? ""].join(
-      "|",
-    );
+    return [
+      pod.status?.podIP,
+      this.kindOf(pod),
+      podRole(pod) ?? "",
+      ports,
+      pod.metadata?.annotations?.[COMMAND_ANNOTATION] ?? "",
+    ].join("|");
   }
 
   private kindOf(pod: Pod): PodBackendKind {
@@ -209,7 +219,9 @@ export class DataPlane {
   private async startRuntime(key: string, pod: Pod, snap: Snapshot): Promise<void> {
     const localIP = this.local(pod.status?.podIP ?? "");
     if (!localIP) {
-      this.options.log?.(`pod ${key}: IP ${pod.status?.podIP} has no local address in the address map; not served`);
+      this.options.log?.(
+        `pod ${key}: IP ${pod.status?.podIP} has no local address in the address map; not served`,
+      );
       return;
     }
     const kind = this.kindOf(pod);
@@ -259,7 +271,13 @@ export class DataPlane {
         const port = localPort(p.port, rule);
         const what = `pod ${rt.key} ${p.protocol}/${p.port}`;
         if (p.protocol === "TCP") {
-          add({ protocol: "tcp", host: rt.localIP, port, what, handler: (s) => this.podTcp(rt.key, p.port, s) });
+          add({
+            protocol: "tcp",
+            host: rt.localIP,
+            port,
+            what,
+            handler: (s) => this.podTcp(rt.key, p.port, s),
+          });
         } else {
           const key = listenerKey("udp", rt.localIP, port);
           add({
@@ -284,7 +302,13 @@ export class DataPlane {
         add({ protocol: "tcp", host, port, what, handler: (s) => this.serviceTcp(fe.key, s) });
       } else if (fe.protocol === "UDP") {
         const key = listenerKey("udp", host, port);
-        add({ protocol: "udp", host, port, what, handler: (m, r, sock) => this.serviceUdp(key, fe.key, m, r, sock) });
+        add({
+          protocol: "udp",
+          host,
+          port,
+          what,
+          handler: (m, r, sock) => this.serviceUdp(key, fe.key, m, r, sock),
+        });
       }
     }
     this.served = seen;
@@ -294,7 +318,13 @@ export class DataPlane {
 
   // ------------------------------------------------------------- verdicts
 
-  private judge(snap: Snapshot, src: PeerInfo, dst: Pod | string, port: number, protocol: "TCP" | "UDP"): Verdict {
+  private judge(
+    snap: Snapshot,
+    src: PeerInfo,
+    dst: Pod | string,
+    port: number,
+    protocol: "TCP" | "UDP",
+  ): Verdict {
     return snap.policy.decide({
       src: policyPeer(src),
       dst: typeof dst === "string" ? { kind: "ip", ip: dst } : { kind: "pod", pod: dst },
@@ -395,7 +425,14 @@ export class DataPlane {
     splice(socket, upstream);
   }
 
-  podUdp(listener: string, podKey: string, port: number, msg: Buffer, rinfo: RemoteInfo, sock: UdpSocket): void {
+  podUdp(
+    listener: string,
+    podKey: string,
+    port: number,
+    msg: Buffer,
+    rinfo: RemoteInfo,
+    sock: UdpSocket,
+  ): void {
     const table = this.udpTable(listener);
     const fkey = `${rinfo.address}:${rinfo.port}`;
     let flow = table.get(fkey);
@@ -407,7 +444,15 @@ export class DataPlane {
       const dst = { name: podKey, ip: e.rt.identity.ip };
       const v = this.judge(snap, src, e.rt.pod, port, "UDP");
       const denied = this.options.deny === "reject" ? "REJECTED" : "DROPPED";
-      this.record(src, rinfo.port, dst, port, "UDP", v.allowed ? "FORWARDED" : denied, v.allowed ? { policies: v.policies } : this.deniedExtra(v));
+      this.record(
+        src,
+        rinfo.port,
+        dst,
+        port,
+        "UDP",
+        v.allowed ? "FORWARDED" : denied,
+        v.allowed ? { policies: v.policies } : this.deniedExtra(v),
+      );
       flow = v.allowed ? this.udpDeliver(e.rt, port, src, rinfo, sock) : { allowed: false };
       table.set(fkey, flow);
     } else {
@@ -418,13 +463,20 @@ export class DataPlane {
   }
 
   /** Builds the delivery of a UDP flow to a pod: in-process, or relayed via a socket bound to the client's address. */
-  private udpDeliver(rt: PodRuntime, port: number, src: PeerInfo, rinfo: RemoteInfo, reply: UdpSocket): UdpFlow {
+  private udpDeliver(
+    rt: PodRuntime,
+    port: number,
+    src: PeerInfo,
+    rinfo: RemoteInfo,
+    reply: UdpSocket,
+  ): UdpFlow {
     if (!rt.serves(port, "UDP")) return { allowed: true };
     if (rt.agnhost) {
       const agn = rt.agnhost;
       return {
         allowed: true,
-        local: (m) => reply.send(agn.handleUdp(m, { ip: src.ip, port: rinfo.port }), rinfo.port, rinfo.address),
+        local: (m) =>
+          reply.send(agn.handleUdp(m, { ip: src.ip, port: rinfo.port }), rinfo.port, rinfo.address),
       };
     }
     const target = rt.internal.get(portKey(port, "UDP"));
@@ -432,7 +484,13 @@ export class DataPlane {
     return { allowed: true, upstream: this.udpUpstream(target.host, target.port, src.local, rinfo, reply) };
   }
 
-  private udpUpstream(host: string, port: number, localAddress: string, rinfo: RemoteInfo, reply: UdpSocket): UdpSocket {
+  private udpUpstream(
+    host: string,
+    port: number,
+    localAddress: string,
+    rinfo: RemoteInfo,
+    reply: UdpSocket,
+  ): UdpSocket {
     const up = createSocket("udp4");
     up.on("error", () => up.close());
     up.on("message", (m) => {
@@ -507,9 +565,14 @@ export class DataPlane {
     fe: ServiceFrontend,
     src: PeerInfo,
     snap: Snapshot,
-  ): { ok: true; ep: ServiceEndpoint; eff: PeerInfo } | { ok: false; verdict: "REJECTED" | "DROPPED"; reason: string } {
+  ):
+    | { ok: true; ep: ServiceEndpoint; eff: PeerInfo }
+    | { ok: false; verdict: "REJECTED" | "DROPPED"; reason: string } {
     const node = this.clientNode(fe, src, snap);
-    const sel = selectEndpoints(fe, node !== undefined ? { node, fromPod: src.kind === "pod" } : { fromPod: src.kind === "pod" });
+    const sel = selectEndpoints(
+      fe,
+      node !== undefined ? { node, fromPod: src.kind === "pod" } : { fromPod: src.kind === "pod" },
+    );
     if (sel.outcome === "reject") return { ok: false, verdict: "REJECTED", reason: "no-endpoints" };
     if (sel.outcome === "drop") return { ok: false, verdict: "DROPPED", reason: "no-local-endpoints" };
     const ep = this.balancer.pick(fe, sel.endpoints, src.ip);
@@ -544,12 +607,25 @@ export class DataPlane {
     const dst = { name: dstName, ip: ep.ip };
     if (!v.allowed) {
       const verdict = this.deny(socket);
-      this.record(eff, srcPort, dst, ep.port, "TCP", verdict, { ...this.deniedExtra(v), service: svc, via, localSource });
+      this.record(eff, srcPort, dst, ep.port, "TCP", verdict, {
+        ...this.deniedExtra(v),
+        service: svc,
+        via,
+        localSource,
+      });
       return;
     }
-    this.record(eff, srcPort, dst, ep.port, "TCP", "FORWARDED", { policies: v.policies, service: svc, via, localSource });
+    this.record(eff, srcPort, dst, ep.port, "TCP", "FORWARDED", {
+      policies: v.policies,
+      service: svc,
+      via,
+      localSource,
+    });
     const rt = dstPod ? this.runtimes.get(podKeyOf(dstPod)) : undefined;
-    if (rt) return this.deliverTcp(rt.rt, ep.port, socket, eff, srcPort);
+    if (rt) {
+      this.deliverTcp(rt.rt, ep.port, socket, eff, srcPort);
+      return;
+    }
     const host = this.local(ep.ip);
     if (!host) return void socket.resetAndDestroy();
     this.dialTcp(socket, host, localPort(ep.port, this.options.portRule), eff.local);
@@ -593,7 +669,16 @@ export class DataPlane {
           else {
             const host = this.local(ep.ip);
             flow = host
-              ? { allowed: true, upstream: this.udpUpstream(host, localPort(ep.port, this.options.portRule), eff.local, rinfo, sock) }
+              ? {
+                  allowed: true,
+                  upstream: this.udpUpstream(
+                    host,
+                    localPort(ep.port, this.options.portRule),
+                    eff.local,
+                    rinfo,
+                    sock,
+                  ),
+                }
               : { allowed: false };
           }
         }
@@ -606,12 +691,22 @@ export class DataPlane {
   }
 
   /** Service frontend for a service port, by kind (used by --http/--https and the ingress LB). */
-  findFrontend(ns: string, name: string, port: number, kinds: readonly string[]): ServiceFrontend | undefined {
+  findFrontend(
+    ns: string,
+    name: string,
+    port: number,
+    kinds: readonly string[],
+  ): ServiceFrontend | undefined {
     const snap = this.snapshot;
     if (!snap) return undefined;
     for (const kind of kinds) {
       const fe = snap.services.frontends.find(
-        (f) => f.kind === kind && f.service.namespace === ns && f.service.name === name && f.servicePort === port && f.protocol === "TCP",
+        (f) =>
+          f.kind === kind &&
+          f.service.namespace === ns &&
+          f.service.name === name &&
+          f.servicePort === port &&
+          f.protocol === "TCP",
       );
       if (fe) return fe;
     }

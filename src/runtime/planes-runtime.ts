@@ -16,7 +16,11 @@ import { localPort } from "./port-rule.js";
 import type { Snapshot } from "./snapshot.js";
 import type { UpInstance } from "./up.js";
 
-export async function startRoleServer(up: UpInstance, rt: PodRuntime, role: PodRole): Promise<() => Promise<void>> {
+export async function startRoleServer(
+  up: UpInstance,
+  rt: PodRuntime,
+  role: PodRole,
+): Promise<() => Promise<void>> {
   if (role === "dns") {
     const udp = rt.internal.get(portKey(53, "UDP")) ?? rt.internal.get(portKey(53, "TCP"));
     if (!udp) return async () => {};

@@ -18,7 +18,8 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
   const dnsSvc = snap.state.index.service("kube-system", "kube-dns");
   const dnsIP = dnsSvc?.spec?.clusterIP;
   const dnsLocal = dnsIP ? map.toLocal(dnsIP) : undefined;
-  if (dnsIP && dnsLocal) rows.push(["DNS", "kube-system/kube-dns", `${dnsIP}:53`, `${dnsLocal}:${lp(53)} udp+tcp`]);
+  if (dnsIP && dnsLocal)
+    rows.push(["DNS", "kube-system/kube-dns", `${dnsIP}:53`, `${dnsLocal}:${lp(53)} udp+tcp`]);
   if (o.dns) rows.push(["DNS", "--dns", "-", `${o.dns.host}:${o.dns.port} udp+tcp`]);
   if (o.http) rows.push(["HTTP", "ingress controller (--http)", "-", `${o.http.host}:${o.http.port}`]);
   if (o.https) rows.push(["HTTPS", "ingress controller (--https)", "-", `${o.https.host}:${o.https.port}`]);
@@ -28,7 +29,7 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
     const svc = `${fe.service.namespace}/${fe.service.name}`;
     const local = fe.localIP ?? (fe.ip ? map.toLocal(fe.ip) : undefined) ?? "?";
     const model = fe.ip ? `${fe.ip}:${fe.port}` : `(host) ${fe.node ?? ""}`;
-    rows.push([fe.kind, `${svc} ${fe.protocol}`, model, `${local}:${lp(fe.port)}`]);
+    rows.push([fe.kind, `${svc}:${fe.servicePort}/${fe.protocol}`, model, `${local}:${lp(fe.port)}`]);
   }
   const clusterIPs = snap.services.frontends.filter((f) => f.kind === "ClusterIP").length;
   const lines: string[] = [];
@@ -38,7 +39,9 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
   lines.push("");
   lines.push(formatTable(["SERVES", "WHAT", "MODEL ADDRESS", "LOCAL ADDRESS"], rows).trimEnd());
   lines.push("");
-  lines.push(`Model addresses 10.A.B.C are served on 127.A.B.C; model ports below 1024 on port+${o.portRule.lowPortOffset}.`);
+  lines.push(
+    `Model addresses 10.A.B.C are served on 127.A.B.C; model ports below 1024 on port+${o.portRule.lowPortOffset}.`,
+  );
   if (up.plane.conflicts.length > 0) {
     lines.push("");
     for (const c of up.plane.conflicts) lines.push(`warning: ${c}`);
@@ -46,12 +49,18 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
   lines.push("");
   lines.push("Try:");
   const tls = snap.state.ingresses.flatMap((i) => i.spec?.tls?.flatMap((t) => t.hosts ?? []) ?? []);
-  const hosts = snap.state.ingresses.flatMap((i) => i.spec?.rules?.map((r) => r.host).filter((h): h is string => !!h) ?? []);
+  const hosts = snap.state.ingresses.flatMap(
+    (i) => i.spec?.rules?.map((r) => r.host).filter((h): h is string => !!h) ?? [],
+  );
   if (o.https && tls[0]) {
-    lines.push(`  curl -k --resolve ${tls[0]}:${o.https.port}:${o.https.host} https://${tls[0]}:${o.https.port}/`);
+    lines.push(
+      `  curl -k --resolve ${tls[0]}:${o.https.port}:${o.https.host} https://${tls[0]}:${o.https.port}/`,
+    );
   }
   if (o.http && hosts[0]) lines.push(`  curl -H 'Host: ${hosts[0]}' http://${o.http.host}:${o.http.port}/`);
-  const headless = snap.state.services.find((s) => s.spec?.clusterIP === "None" && !s.metadata?.annotations?.["michi.dev/system"]);
+  const headless = snap.state.services.find(
+    (s) => s.spec?.clusterIP === "None" && !s.metadata?.annotations?.["michi.dev/system"],
+  );
   const zone = snap.state.config.clusterDomain;
   if (dnsLocal) {
     const name = headless
@@ -59,11 +68,20 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
       : `kubernetes.default.svc.${zone}`;
     lines.push(`  dig @${dnsLocal} -p ${lp(53)} +short ${name}`);
   }
-  const userPods = snap.state.pods.filter((p) => !["kube-system", "ingress-nginx"].includes(p.metadata?.namespace ?? ""));
+  const userPods = snap.state.pods.filter(
+    (p) => !["kube-system", "ingress-nginx"].includes(p.metadata?.namespace ?? ""),
+  );
   const firstPod = userPods[0];
-  const svc = snap.state.services.find(
-    (s) => s.spec?.clusterIP && s.spec.clusterIP !== "None" && !["kube-system", "ingress-nginx", "default"].includes(s.metadata?.namespace ?? "") ,
-  ) ?? snap.state.services.find((s) => s.metadata?.name !== "kubernetes" && s.spec?.clusterIP && s.spec.clusterIP !== "None");
+  const svc =
+    snap.state.services.find(
+      (s) =>
+        s.spec?.clusterIP &&
+        s.spec.clusterIP !== "None" &&
+        !["kube-system", "ingress-nginx", "default"].includes(s.metadata?.namespace ?? ""),
+    ) ??
+    snap.state.services.find(
+      (s) => s.metadata?.name !== "kubernetes" && s.spec?.clusterIP && s.spec.clusterIP !== "None",
+    );
   const sp = svc?.spec?.ports?.[0]?.port;
   const remote = server === "http://127.0.0.1:7070" ? "" : ` --server ${server}`;
   if (firstPod && svc) {

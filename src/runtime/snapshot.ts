@@ -49,7 +49,10 @@ export function compileSnapshot(
   try {
     const state = buildCluster(validation.valid, config, previous?.state);
     const policy = compilePolicy(state);
-    const services = compileServiceTable(state, options.hostIP !== undefined ? { hostIP: options.hostIP } : {});
+    const services = compileServiceTable(
+      state,
+      options.hostIP !== undefined ? { hostIP: options.hostIP } : {},
+    );
     const planes = compilePlanes(state);
     return {
       ok: true,
@@ -70,7 +73,11 @@ export function compileSnapshot(
       ok: false,
       diagnostics: [
         ...diagnostics,
-        { severity: "error", code: "CompileFailed", message: `compiling the new state failed: ${(err as Error).message}` },
+        {
+          severity: "error",
+          code: "CompileFailed",
+          message: `compiling the new state failed: ${(err as Error).message}`,
+        },
       ],
     };
   }

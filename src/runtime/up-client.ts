@@ -17,9 +17,15 @@ export function upClient(server: string | undefined, token?: string): UpClient {
   const rec = readUpRecord();
   const base = (server ?? rec?.server)?.replace(/\/$/, "");
   if (!base) {
-    throw new MichiError("NoServer", "no running michi up found: start one with `michi up -f DIR`, or pass --server http://ADDR:PORT");
+    throw new MichiError(
+      "NoServer",
+      "no running michi up found: start one with `michi up -f DIR`, or pass --server http://ADDR:PORT",
+    );
   }
-  const tok = token ?? process.env.MICHI_TOKEN ?? (rec && rec.server.replace(/\/$/, "") === base ? rec.token : undefined);
+  const tok =
+    token ??
+    process.env.MICHI_TOKEN ??
+    (rec && rec.server.replace(/\/$/, "") === base ? rec.token : undefined);
   const call = async (path: string, init: RequestInit): Promise<Response> => {
     try {
       return await fetch(`${base}${path}`, init);

@@ -177,10 +177,16 @@ export class UpInstance {
         nextDeleted.delete(k);
         changed.push(k);
       }
-      return this.commit("apply", () => {
-        this.appliedObjects = next;
-        this.deleted = nextDeleted;
-      }, changed, loadDiagnostics, () => this.desiredWith(this.fileObjects, next, nextDeleted));
+      return this.commit(
+        "apply",
+        () => {
+          this.appliedObjects = next;
+          this.deleted = nextDeleted;
+        },
+        changed,
+        loadDiagnostics,
+        () => this.desiredWith(this.fileObjects, next, nextDeleted),
+      );
     });
   }
 
@@ -213,10 +219,16 @@ export class UpInstance {
       if (missing.length > 0) {
         return { ok: false, version: this.snapshot?.version ?? 0, diagnostics: missing, changed: [] };
       }
-      return this.commit("delete", () => {
-        this.appliedObjects = next;
-        this.deleted = nextDeleted;
-      }, changed, [], () => this.desiredWith(this.fileObjects, next, nextDeleted));
+      return this.commit(
+        "delete",
+        () => {
+          this.appliedObjects = next;
+          this.deleted = nextDeleted;
+        },
+        changed,
+        [],
+        () => this.desiredWith(this.fileObjects, next, nextDeleted),
+      );
     });
   }
 
@@ -227,7 +239,9 @@ export class UpInstance {
       try {
         loaded = await loadManifests(this.options.paths);
       } catch (err) {
-        const diagnostics: Diagnostic[] = [{ severity: "error", code: "LoadFailed", message: (err as Error).message }];
+        const diagnostics: Diagnostic[] = [
+          { severity: "error", code: "LoadFailed", message: (err as Error).message },
+        ];
         this.lastError = { time: new Date().toISOString(), source: "watch", diagnostics };
         this.counters.reloadsFailed++;
         return { ok: false, version: this.snapshot?.version ?? 0, diagnostics, changed: [] };
@@ -247,15 +261,25 @@ export class UpInstance {
         }
       }
       for (const k of this.fileObjects.keys()) if (!files.has(k)) changed.push(k);
-      return this.commit("watch", () => {
-        this.fileObjects = files;
-        this.appliedObjects = applied;
-        this.deleted = deleted;
-      }, changed, loaded.diagnostics, () => this.desiredWith(files, applied, deleted));
+      return this.commit(
+        "watch",
+        () => {
+          this.fileObjects = files;
+          this.appliedObjects = applied;
+          this.deleted = deleted;
+        },
+        changed,
+        loaded.diagnostics,
+        () => this.desiredWith(files, applied, deleted),
+      );
     });
   }
 
-  private desiredWith(files: Map<string, KubeObject>, applied: Map<string, KubeObject>, deleted: Set<string>): KubeObject[] {
+  private desiredWith(
+    files: Map<string, KubeObject>,
+    applied: Map<string, KubeObject>,
+    deleted: Set<string>,
+  ): KubeObject[] {
     const merged = new Map(files);
     for (const [k, o] of applied) merged.set(k, o);
     for (const k of deleted) merged.delete(k);
@@ -276,7 +300,12 @@ export class UpInstance {
     if (!result.ok) {
       this.lastError = { time: new Date().toISOString(), source, diagnostics: result.diagnostics };
       this.counters.reloadsFailed++;
-      return { ok: false, version: this.snapshot?.version ?? 0, diagnostics: result.diagnostics, changed: [] };
+      return {
+        ok: false,
+        version: this.snapshot?.version ?? 0,
+        diagnostics: result.diagnostics,
+        changed: [],
+      };
     }
     accept();
     const failures = await this.plane.apply(result.snapshot);
@@ -288,9 +317,15 @@ export class UpInstance {
       code: "ListenFailed",
       message: `${f.key} (${f.what}): ${f.message}`,
     }));
-    if (failures.length > 0) this.options.log(`warning: ${failures.length} listener(s) could not open: ${diagnostics[0]?.message}`);
+    if (failures.length > 0)
+      this.options.log(`warning: ${failures.length} listener(s) could not open: ${diagnostics[0]?.message}`);
     this.lastError = undefined;
-    return { ok: true, version: result.snapshot.version, diagnostics: [...diagnostics, ...result.snapshot.diagnostics.filter((d) => d.severity === "warning")], changed };
+    return {
+      ok: true,
+      version: result.snapshot.version,
+      diagnostics: [...diagnostics, ...result.snapshot.diagnostics.filter((d) => d.severity === "warning")],
+      changed,
+    };
   }
 
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
@@ -305,7 +340,10 @@ export class UpInstance {
       this.debounce = setTimeout(() => {
         this.reload().then((r) => {
           if (r.ok) this.options.log(`reloaded: snapshot ${r.version}`);
-          else this.options.log(`reload refused (still serving snapshot ${r.version}): ${r.diagnostics.length} error(s)`);
+          else
+            this.options.log(
+              `reload refused (still serving snapshot ${r.version}): ${r.diagnostics.length} error(s)`,
+            );
         });
       }, this.options.debounceMs);
     };
@@ -385,7 +423,10 @@ export class UpInstance {
         port: hp.port,
         what,
         handler: (s) => {
-          const fe = this.plane.findFrontend("ingress-nginx", "ingress-nginx-controller", port, ["LoadBalancer", "ClusterIP"]);
+          const fe = this.plane.findFrontend("ingress-nginx", "ingress-nginx-controller", port, [
+            "LoadBalancer",
+            "ClusterIP",
+          ]);
           if (fe) this.plane.serviceTcp(fe.key, s);
           else s.resetAndDestroy();
         },
@@ -397,7 +438,12 @@ export class UpInstance {
   private dnsFrontend(protocol: "UDP" | "TCP"): string | undefined {
     const snap = this.plane.snapshot;
     const fe = snap?.services.frontends.find(
-      (f) => f.kind === "ClusterIP" && f.service.namespace === "kube-system" && f.service.name === "kube-dns" && f.protocol === protocol && f.servicePort === 53,
+      (f) =>
+        f.kind === "ClusterIP" &&
+        f.service.namespace === "kube-system" &&
+        f.service.name === "kube-dns" &&
+        f.protocol === protocol &&
+        f.servicePort === 53,
     );
     return fe?.key;
   }

@@ -22,7 +22,11 @@ export class Balancer {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** `clientIP` is the model source address (after any SNAT the frontend applies). */
-  pick(fe: ServiceFrontend, candidates: readonly ServiceEndpoint[], clientIP: string): ServiceEndpoint | undefined {
+  pick(
+    fe: ServiceFrontend,
+    candidates: readonly ServiceEndpoint[],
+    clientIP: string,
+  ): ServiceEndpoint | undefined {
     if (candidates.length === 0) return undefined;
     const svcPort = `${fe.protocol} ${fe.service.namespace}/${fe.service.name}:${fe.portName}`;
     const t = this.now();
@@ -37,7 +41,10 @@ export class Balancer {
         }
       }
       const chosen = this.roundRobin(svcPort, candidates);
-      this.sticky.set(key, { endpoint: `${chosen.ip}:${chosen.port}`, expires: t + fe.affinitySeconds * 1000 });
+      this.sticky.set(key, {
+        endpoint: `${chosen.ip}:${chosen.port}`,
+        expires: t + fe.affinitySeconds * 1000,
+      });
       if (this.sticky.size > 100_000) this.sweep(t);
       return chosen;
     }

@@ -12,7 +12,11 @@ const ep = (ip: string, node: string, c: Partial<ServiceEndpoint> = {}): Service
   ...c,
 });
 
-const fe = (kind: ServiceFrontend["kind"], endpoints: ServiceEndpoint[], p: Partial<ServiceFrontend> = {}): ServiceFrontend => ({
+const fe = (
+  kind: ServiceFrontend["kind"],
+  endpoints: ServiceEndpoint[],
+  p: Partial<ServiceFrontend> = {},
+): ServiceFrontend => ({
   key: "k",
   kind,
   ip: "10.96.0.1",
@@ -33,22 +37,78 @@ const Bterm = ep("10.0.0.2", "n2", { ready: false, serving: true, terminating: t
 const Bgone = ep("10.0.0.3", "n2", { ready: false, serving: false, terminating: true });
 const Cunready = ep("10.0.0.4", "n1", { ready: false, serving: false });
 
-const ips = (s: ReturnType<typeof selectEndpoints>) => (s.outcome === "forward" ? s.endpoints.map((e) => e.ip) : s.outcome);
+const ips = (s: ReturnType<typeof selectEndpoints>) =>
+  s.outcome === "forward" ? s.endpoints.map((e) => e.ip) : s.outcome;
 
 // Cases after kube-proxy's CategorizeEndpoints and the proxiers' REJECT/DROP rules.
 const cases: [string, ServiceFrontend, { node?: string; fromPod: boolean }, string[] | string][] = [
-  ["cluster: ready endpoints only", fe("ClusterIP", [A, B, Cunready]), { node: "n1", fromPod: true }, ["10.0.0.1", "10.0.0.2"]],
-  ["cluster: falls back to serving+terminating", fe("ClusterIP", [Bterm, Bgone, Cunready]), { fromPod: true }, ["10.0.0.2"]],
+  [
+    "cluster: ready endpoints only",
+    fe("ClusterIP", [A, B, Cunready]),
+    { node: "n1", fromPod: true },
+    ["10.0.0.1", "10.0.0.2"],
+  ],
+  [
+    "cluster: falls back to serving+terminating",
+    fe("ClusterIP", [Bterm, Bgone, Cunready]),
+    { fromPod: true },
+    ["10.0.0.2"],
+  ],
   ["no usable endpoint anywhere: reject", fe("ClusterIP", [Bgone, Cunready]), { fromPod: true }, "reject"],
-  ["iTP Local: only the client's node", fe("ClusterIP", [A, B], { internalTrafficPolicy: "Local" }), { node: "n2", fromPod: true }, ["10.0.0.2"]],
-  ["iTP Local: none on this node drops", fe("ClusterIP", [A], { internalTrafficPolicy: "Local" }), { node: "n2", fromPod: true }, "drop"],
-  ["iTP Local: local terminating fallback", fe("ClusterIP", [A, Bterm], { internalTrafficPolicy: "Local" }), { node: "n2", fromPod: true }, ["10.0.0.2"]],
-  ["eTP Local NodePort: node-local only", fe("NodePort", [A, B], { externalTrafficPolicy: "Local" }), { node: "n1", fromPod: false }, ["10.0.0.1"]],
-  ["eTP Local NodePort: no local endpoint drops", fe("NodePort", [B], { externalTrafficPolicy: "Local" }), { node: "n1", fromPod: false }, "drop"],
-  ["eTP Local: pods short-circuit to cluster endpoints", fe("NodePort", [B], { externalTrafficPolicy: "Local" }), { node: "n1", fromPod: true }, ["10.0.0.2"]],
-  ["eTP Local LB: every node-local set", fe("LoadBalancer", [A, B, Cunready], { externalTrafficPolicy: "Local" }), { fromPod: false }, ["10.0.0.1", "10.0.0.2"]],
-  ["eTP Cluster NodePort ignores locality", fe("NodePort", [B]), { node: "n1", fromPod: false }, ["10.0.0.2"]],
-  ["iTP does not apply to external traffic", fe("NodePort", [B], { internalTrafficPolicy: "Local" }), { node: "n1", fromPod: false }, ["10.0.0.2"]],
+  [
+    "iTP Local: only the client's node",
+    fe("ClusterIP", [A, B], { internalTrafficPolicy: "Local" }),
+    { node: "n2", fromPod: true },
+    ["10.0.0.2"],
+  ],
+  [
+    "iTP Local: none on this node drops",
+    fe("ClusterIP", [A], { internalTrafficPolicy: "Local" }),
+    { node: "n2", fromPod: true },
+    "drop",
+  ],
+  [
+    "iTP Local: local terminating fallback",
+    fe("ClusterIP", [A, Bterm], { internalTrafficPolicy: "Local" }),
+    { node: "n2", fromPod: true },
+    ["10.0.0.2"],
+  ],
+  [
+    "eTP Local NodePort: node-local only",
+    fe("NodePort", [A, B], { externalTrafficPolicy: "Local" }),
+    { node: "n1", fromPod: false },
+    ["10.0.0.1"],
+  ],
+  [
+    "eTP Local NodePort: no local endpoint drops",
+    fe("NodePort", [B], { externalTrafficPolicy: "Local" }),
+    { node: "n1", fromPod: false },
+    "drop",
+  ],
+  [
+    "eTP Local: pods short-circuit to cluster endpoints",
+    fe("NodePort", [B], { externalTrafficPolicy: "Local" }),
+    { node: "n1", fromPod: true },
+    ["10.0.0.2"],
+  ],
+  [
+    "eTP Local LB: every node-local set",
+    fe("LoadBalancer", [A, B, Cunready], { externalTrafficPolicy: "Local" }),
+    { fromPod: false },
+    ["10.0.0.1", "10.0.0.2"],
+  ],
+  [
+    "eTP Cluster NodePort ignores locality",
+    fe("NodePort", [B]),
+    { node: "n1", fromPod: false },
+    ["10.0.0.2"],
+  ],
+  [
+    "iTP does not apply to external traffic",
+    fe("NodePort", [B], { internalTrafficPolicy: "Local" }),
+    { node: "n1", fromPod: false },
+    ["10.0.0.2"],
+  ],
 ];
 
 describe("selectEndpoints", () => {

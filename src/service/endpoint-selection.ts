@@ -43,7 +43,10 @@ export function localEndpoints(all: readonly ServiceEndpoint[], node: string | u
 export function selectEndpoints(fe: ServiceFrontend, ctx: SelectionContext): Selection {
   const cluster = clusterEndpoints(fe.endpoints);
   if (cluster.length === 0) {
-    return { outcome: "reject", reason: `service ${fe.service.namespace}/${fe.service.name} has no endpoints` };
+    return {
+      outcome: "reject",
+      reason: `service ${fe.service.namespace}/${fe.service.name} has no endpoints`,
+    };
   }
   const external = fe.kind !== "ClusterIP";
   let useLocal: boolean;

@@ -60,7 +60,9 @@ describe("compileServiceTable", () => {
     expect(tcp?.endpoints.map((e) => e.port)).toEqual([8080, 8080]);
     const podIPs = state.pods.filter((p) => p.metadata?.labels?.app === "web").map((p) => p.status?.podIP);
     expect(tcp?.endpoints.map((e) => e.ip).sort()).toEqual(podIPs.sort());
-    expect(web.find((f) => f.kind === "ClusterIP" && f.protocol === "UDP")?.endpoints.map((e) => e.port)).toEqual([5353, 5353]);
+    expect(
+      web.find((f) => f.kind === "ClusterIP" && f.protocol === "UDP")?.endpoints.map((e) => e.port),
+    ).toEqual([5353, 5353]);
     expect(tcp?.affinitySeconds).toBe(10800);
     const host = web.find((f) => f.localIP === "127.0.0.1" && f.protocol === "TCP");
     expect(host).toMatchObject({ kind: "NodePort", port: 30080, node: "node-1" });

@@ -76,7 +76,10 @@ export function isHeadless(svc: Service): boolean {
 export function compileServiceTable(state: ClusterState, options: ServiceTableOptions = {}): ServiceTable {
   const frontends: ServiceFrontend[] = [];
   const nodes = state.nodes
-    .map((n) => ({ name: n.metadata?.name ?? "", ip: n.status?.addresses?.find((a) => a.type === "InternalIP")?.address }))
+    .map((n) => ({
+      name: n.metadata?.name ?? "",
+      ip: n.status?.addresses?.find((a) => a.type === "InternalIP")?.address,
+    }))
     .filter((n): n is { name: string; ip: string } => n.name !== "" && n.ip !== undefined)
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const svc of state.services) {
@@ -88,18 +91,29 @@ export function compileServiceTable(state: ClusterState, options: ServiceTableOp
     if (!clusterIP) continue;
     const base = {
       service: { namespace: ns, name },
-      externalTrafficPolicy: spec.externalTrafficPolicy === "Local" ? ("Local" as const) : ("Cluster" as const),
-      internalTrafficPolicy: spec.internalTrafficPolicy === "Local" ? ("Local" as const) : ("Cluster" as const),
+      externalTrafficPolicy:
+        spec.externalTrafficPolicy === "Local" ? ("Local" as const) : ("Cluster" as const),
+      internalTrafficPolicy:
+        spec.internalTrafficPolicy === "Local" ? ("Local" as const) : ("Cluster" as const),
     };
     const affinity =
       spec.sessionAffinity === "ClientIP"
-        ? { affinitySeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS }
+        ? {
+            affinitySeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS,
+          }
         : {};
     const type = spec.type ?? "ClusterIP";
     for (const sp of spec.ports ?? []) {
       const protocol = sp.protocol ?? "TCP";
       const endpoints = endpointsFor(state, ns, name, sp);
-      const common = { ...base, ...affinity, protocol, portName: sp.name ?? "", servicePort: sp.port, endpoints };
+      const common = {
+        ...base,
+        ...affinity,
+        protocol,
+        portName: sp.name ?? "",
+        servicePort: sp.port,
+        endpoints,
+      };
       const add = (fe: Omit<ServiceFrontend, keyof typeof common>) => {
         frontends.push({ ...common, ...fe } as ServiceFrontend);
       };
@@ -109,7 +123,13 @@ export function compileServiceTable(state: ClusterState, options: ServiceTableOp
       }
       if ((type === "NodePort" || type === "LoadBalancer") && sp.nodePort) {
         for (const node of nodes) {
-          add({ key: `${protocol} ${node.ip}:${sp.nodePort}`, kind: "NodePort", ip: node.ip, node: node.name, port: sp.nodePort });
+          add({
+            key: `${protocol} ${node.ip}:${sp.nodePort}`,
+            kind: "NodePort",
+            ip: node.ip,
+            node: node.name,
+            port: sp.nodePort,
+          });
         }
         if (options.hostIP && nodes[0]) {
           // Localhost NodePorts behave as the first node's (the host stands in for a node).
@@ -124,7 +144,8 @@ export function compileServiceTable(state: ClusterState, options: ServiceTableOp
       }
       if (type === "LoadBalancer") {
         for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
-          if (ing.ip) add({ key: `${protocol} ${ing.ip}:${sp.port}`, kind: "LoadBalancer", ip: ing.ip, port: sp.port });
+          if (ing.ip)
+            add({ key: `${protocol} ${ing.ip}:${sp.port}`, kind: "LoadBalancer", ip: ing.ip, port: sp.port });
         }
       }
     }
@@ -142,7 +163,9 @@ function endpointsFor(state: ClusterState, ns: string, name: string, sp: Service
   const protocol = sp.protocol ?? "TCP";
   for (const slice of state.index.slicesForService(ns, name)) {
     if (slice.addressType === "FQDN") continue;
-    const port = (slice.ports ?? []).find((p) => (p.name ?? "") === (sp.name ?? "") && (p.protocol ?? "TCP") === protocol);
+    const port = (slice.ports ?? []).find(
+      (p) => (p.name ?? "") === (sp.name ?? "") && (p.protocol ?? "TCP") === protocol,
+    );
     if (!port || typeof port.port !== "number") continue;
     for (const ep of slice.endpoints ?? []) {
       const c = ep.conditions ?? {};
@@ -163,5 +186,7 @@ function endpointsFor(state: ClusterState, ns: string, name: string, sp: Service
       }
     }
   }
-  return out.sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip.localeCompare(b.ip, "en", { numeric: true })));
+  return out.sort((a, b) =>
+    a.ip === b.ip ? a.port - b.port : a.ip.localeCompare(b.ip, "en", { numeric: true }),
+  );
 }

@@ -3,7 +3,7 @@
  * on the idp-system example: every endpoint's answer checked against what
  * the cluster state and the policy/ingress/DNS planes say.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,7 +68,9 @@ function podsOf(prefix: string, ns = "idp-system"): string[] {
 
 beforeAll(async () => {
   loaded = await loadCluster([EXAMPLE], defaultConfig);
-  ({ server, base } = await serve({ getSnapshot: () => ({ state: loaded.state, diagnostics: loaded.diagnostics }) }));
+  ({ server, base } = await serve({
+    getSnapshot: () => ({ state: loaded.state, diagnostics: loaded.diagnostics }),
+  }));
 });
 
 afterAll(() => {
@@ -96,7 +98,11 @@ describe("read-only API on idp-system", () => {
     const d = await get<ApiObjectDetail>(`/api/objects/detail?id=${encodeURIComponent(`pod/${id}`)}`);
     expect(d.kind).toBe("Pod");
     expect(d.facts).toContainEqual({ label: "pod IP", value: pod.status?.podIP });
-    expect(d.isolation).toEqual({ ingress: true, egress: true, policies: ["idp-system/idp-server-network-policy"] });
+    expect(d.isolation).toEqual({
+      ingress: true,
+      egress: true,
+      policies: ["idp-system/idp-server-network-policy"],
+    });
     expect(d.resolvConf).toContain("search idp-system.svc.cluster.local svc.cluster.local cluster.local");
     expect(d.resolvConf).toContain("nameserver 10.96.0.10");
     const redisIP = loaded.state.index.service("idp-system", "redis")?.spec?.clusterIP;
@@ -119,10 +125,13 @@ describe("read-only API on idp-system", () => {
 
   it("draws the topology: routes, selection, exposure and isolation", async () => {
     const t = await get<ApiTopology>("/api/topology");
-    const edge = (from: string, to: string, kind: string) => t.edges.some((e) => e.from === from && e.to === to && e.kind === kind);
+    const edge = (from: string, to: string, kind: string) =>
+      t.edges.some((e) => e.from === from && e.to === to && e.kind === kind);
     expect(edge("ingress/idp-system/idp-ingress", "service/idp-system/idp-server", "route")).toBe(true);
     expect(edge("service/idp-system/idp-server", "deployment/idp-system/idp-server", "selects")).toBe(true);
-    expect(edge("service/idp-system/postgres-headless", "statefulset/idp-system/postgres", "selects")).toBe(true);
+    expect(edge("service/idp-system/postgres-headless", "statefulset/idp-system/postgres", "selects")).toBe(
+      true,
+    );
     expect(edge("external", "service/idp-system/idp-server-lb", "exposes")).toBe(true);
     expect(edge("external", "service/idp-system/redis", "exposes")).toBe(false);
     const idp = t.nodes.find((n) => n.id === "deployment/idp-system/idp-server");
@@ -155,7 +164,9 @@ describe("read-only API on idp-system", () => {
   });
 
   it("routes a request through the ingress to idp-server", async () => {
-    const r = await get<ApiRoute>(`/api/route?url=${encodeURIComponent("https://auth.example.com/login?x=1")}`);
+    const r = await get<ApiRoute>(
+      `/api/route?url=${encodeURIComponent("https://auth.example.com/login?x=1")}`,
+    );
     expect(r.status).toBe(200);
     expect(r.ingress).toBe("idp-system/idp-ingress");
     expect(r.backend).toEqual({ service: "idp-system/idp-server", port: 80 });
@@ -170,11 +181,17 @@ describe("read-only API on idp-system", () => {
 
   it("answers DNS directly and as a pod's resolver", async () => {
     const pg0 = loaded.state.index.pod("idp-system", "postgres-0")!;
-    const d = await get<ApiDns>("/api/dns?name=postgres-0.postgres-headless.idp-system.svc.cluster.local&type=A");
+    const d = await get<ApiDns>(
+      "/api/dns?name=postgres-0.postgres-headless.idp-system.svc.cluster.local&type=A",
+    );
     expect(d.rcode).toBe("NOERROR");
     expect(d.answers.map((a) => a.data)).toEqual([pg0.status?.podIP]);
     const fromPod = await get<ApiDns>("/api/dns?name=redis&from=idp-system/custom-dns-pod");
-    expect(fromPod.queries?.[0]).toEqual({ name: "redis.idp-system.svc.cluster.local", rcode: "NOERROR", answers: 1 });
+    expect(fromPod.queries?.[0]).toEqual({
+      name: "redis.idp-system.svc.cluster.local",
+      rcode: "NOERROR",
+      answers: 1,
+    });
     expect(fromPod.answers[0]?.data).toBe(loaded.state.index.service("idp-system", "redis")?.spec?.clusterIP);
     const other = await get<ApiDns>("/api/dns?name=redis.monitoring&from=idp-system/custom-dns-pod");
     expect(other.rcode).toBe("NXDOMAIN");
@@ -266,7 +283,9 @@ describe("apply", () => {
       const bad = await post({ "x-michi-token": "s3cret-token" }, "bad");
       expect(bad.status).toBe(422);
       expect(bodies).toEqual(["kind: Namespace", "bad"]);
-      expect((await fetch(`${s.base}/api/summary`).then((r) => r.json()) as ApiSummary).canApply).toBe(true);
+      expect(((await fetch(`${s.base}/api/summary`).then((r) => r.json())) as ApiSummary).canApply).toBe(
+        true,
+      );
     } finally {
       s.server.close();
     }
@@ -314,7 +333,10 @@ describe("live", () => {
         buf += new TextDecoder().decode(value);
         let i = buf.indexOf("\n\n");
         while (i >= 0) {
-          const data = buf.slice(0, i).split("\n").find((l) => l.startsWith("data: "));
+          const data = buf
+            .slice(0, i)
+            .split("\n")
+            .find((l) => l.startsWith("data: "));
           if (data) events.push(JSON.parse(data.slice(6)));
           buf = buf.slice(i + 2);
           i = buf.indexOf("\n\n");
@@ -325,7 +347,10 @@ describe("live", () => {
         [3, "DROPPED"],
       ]);
       expect(events[1]?.policies).toEqual(["idp-system/idp-server-network-policy"]);
-      const live = (await fetch(`${s.base}/api/live`).then((r) => r.json())) as { counters: Record<string, number>; findings: { message: string }[] };
+      const live = (await fetch(`${s.base}/api/live`).then((r) => r.json())) as {
+        counters: Record<string, number>;
+        findings: { message: string }[];
+      };
       expect(live.counters).toMatchObject({ forwarded: 1, dropped: 2 });
       expect(live.findings[0]?.message).toBe("last apply was rejected");
       const summary = (await fetch(`${s.base}/api/summary`).then((r) => r.json())) as ApiSummary;

@@ -22,13 +22,26 @@ function groupOf(engine: PolicyEngine, pod: Pod, level: MatrixParams["level"]): 
 }
 
 /** Every pair, no folding. */
-function bruteForce(engine: PolicyEngine, p: MatrixParams, m: ApiMatrix): { allowed: number; denied: number }[][] {
+function bruteForce(
+  engine: PolicyEngine,
+  p: MatrixParams,
+  m: ApiMatrix,
+): { allowed: number; denied: number }[][] {
   const pods = engine.state.pods.filter((x) => x.status?.podIP);
   const index = new Map(m.groups.map((g, i) => [g.id, i]));
-  const cells = m.groups.map(() => m.groups.filter((g) => !g.external).map(() => ({ allowed: 0, denied: 0 })));
+  const cells = m.groups.map(() =>
+    m.groups.filter((g) => !g.external).map(() => ({ allowed: 0, denied: 0 })),
+  );
   const portsOf = (dst: Pod) =>
     p.port === "declared"
-      ? [...new Set(engine.view(dst).ports.filter((x) => (x.protocol ?? "TCP") === p.protocol).map((x) => x.containerPort))]
+      ? [
+          ...new Set(
+            engine
+              .view(dst)
+              .ports.filter((x) => (x.protocol ?? "TCP") === p.protocol)
+              .map((x) => x.containerPort),
+          ),
+        ]
       : [p.port];
   const sources: (Pod | undefined)[] = [...pods, undefined];
   for (const src of sources) {
@@ -59,7 +72,10 @@ function counts(m: ApiMatrix) {
 
 describe("computeMatrix", () => {
   it("agrees with brute force on idp-system at every level, port and protocol", async () => {
-    const { state } = await loadCluster([new URL("../../examples/idp-system", import.meta.url).pathname], defaultConfig);
+    const { state } = await loadCluster(
+      [new URL("../../examples/idp-system", import.meta.url).pathname],
+      defaultConfig,
+    );
     const engine = compilePolicy(state);
     const params: MatrixParams[] = [];
     for (const level of ["namespace", "workload", "pod"] as const) {
@@ -75,13 +91,16 @@ describe("computeMatrix", () => {
   });
 
   it("a denied cell's sample is a denied connection of that cell", async () => {
-    const { state } = await loadCluster([new URL("../../examples/idp-system", import.meta.url).pathname], defaultConfig);
+    const { state } = await loadCluster(
+      [new URL("../../examples/idp-system", import.meta.url).pathname],
+      defaultConfig,
+    );
     const engine = compilePolicy(state);
     const m = computeMatrix(engine, { level: "workload", port: "declared", protocol: "TCP" });
     let checked = 0;
-    m.cells.forEach((row, i) =>
-      row.forEach((c, j) => {
-        if (c.denied === 0 || !c.sample) return;
+    for (const [i, row] of m.cells.entries()) {
+      for (const [j, c] of row.entries()) {
+        if (c.denied === 0 || !c.sample) continue;
         const [sns, sname] = c.sample.from.split("/");
         const [dns, dname] = c.sample.to.split("/");
         const src = sname ? state.index.pod(sns!, sname) : undefined;
@@ -96,8 +115,8 @@ describe("computeMatrix", () => {
         });
         expect(v.allowed).toBe(false);
         checked++;
-      }),
-    );
+      }
+    }
     expect(checked).toBeGreaterThan(3);
   });
 
@@ -110,13 +129,18 @@ describe("computeMatrix", () => {
         spec: {
           replicas: 401,
           selector: { matchLabels: { app: "big" } },
-          template: { metadata: { labels: { app: "big" } }, spec: { containers: [{ name: "c", image: "agnhost", ports: [{ containerPort: 80 }] }] } },
+          template: {
+            metadata: { labels: { app: "big" } },
+            spec: { containers: [{ name: "c", image: "agnhost", ports: [{ containerPort: 80 }] }] },
+          },
         },
       },
     ];
     const { state } = buildFromObjects(objects, [], defaultConfig);
     const engine = compilePolicy(state);
-    expect(() => computeMatrix(engine, { level: "pod", port: 80, protocol: "TCP" })).toThrow(/limited to 400/);
+    expect(() => computeMatrix(engine, { level: "pod", port: 80, protocol: "TCP" })).toThrow(
+      /limited to 400/,
+    );
     const m = computeMatrix(engine, { level: "workload", port: 80, protocol: "TCP" });
     expect(m.cells[0]?.[0]).toEqual(expect.objectContaining({ allowed: 401 * 401, denied: 0 }));
     // 401 identical pods are one class: a handful of verdicts stand for 160 000+ pairs.
@@ -130,18 +154,40 @@ describe("computeMatrix", () => {
     const selector = fc.oneof(
       fc.constant({}),
       labels.map((l) => ({ matchLabels: l })),
-      fc.record({ key: fc.constantFrom("app", "tier"), operator: fc.constantFrom("In", "NotIn", "Exists", "DoesNotExist"), values: fc.array(label, { minLength: 1, maxLength: 2 }) }).map((e) => ({
-        matchExpressions: [e.operator === "Exists" || e.operator === "DoesNotExist" ? { key: e.key, operator: e.operator } : e],
-      })),
+      fc
+        .record({
+          key: fc.constantFrom("app", "tier"),
+          operator: fc.constantFrom("In", "NotIn", "Exists", "DoesNotExist"),
+          values: fc.array(label, { minLength: 1, maxLength: 2 }),
+        })
+        .map((e) => ({
+          matchExpressions: [
+            e.operator === "Exists" || e.operator === "DoesNotExist"
+              ? { key: e.key, operator: e.operator }
+              : e,
+          ],
+        })),
     );
     const peer = fc.oneof(
       fc.record({ podSelector: selector }),
       fc.record({ namespaceSelector: selector }),
       fc.record({ namespaceSelector: selector, podSelector: selector }),
-      fc.constantFrom({ ipBlock: { cidr: "10.244.0.0/16", except: ["10.244.1.0/24"] } }, { ipBlock: { cidr: "0.0.0.0/0" } }),
+      fc.constantFrom(
+        { ipBlock: { cidr: "10.244.0.0/16", except: ["10.244.1.0/24"] } },
+        { ipBlock: { cidr: "0.0.0.0/0" } },
+      ),
     );
-    const ports = fc.option(fc.array(fc.record({ port: fc.constantFrom(80, 81, "http") }, { requiredKeys: ["port"] }), { minLength: 1, maxLength: 2 }), { nil: undefined });
-    const rule = fc.record({ peers: fc.option(fc.array(peer, { minLength: 1, maxLength: 2 }), { nil: undefined }), ports });
+    const ports = fc.option(
+      fc.array(fc.record({ port: fc.constantFrom(80, 81, "http") }, { requiredKeys: ["port"] }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      { nil: undefined },
+    );
+    const rule = fc.record({
+      peers: fc.option(fc.array(peer, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+      ports,
+    });
     const policy = fc.record({
       ns: fc.constantFrom("x", "y"),
       podSelector: selector,
@@ -158,12 +204,20 @@ describe("computeMatrix", () => {
         fc.constantFrom("namespace", "pod") as fc.Arbitrary<"namespace" | "pod">,
         (pods, policies, nsLabels, level) => {
           const objects: KubeObject[] = [
-            ...(["x", "y"] as const).map((n) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: n, labels: nsLabels[n] } })),
+            ...(["x", "y"] as const).map((n) => ({
+              apiVersion: "v1",
+              kind: "Namespace",
+              metadata: { name: n, labels: nsLabels[n] },
+            })),
             ...pods.map((p, i) => ({
               apiVersion: "v1",
               kind: "Pod",
               metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels },
-              spec: { containers: [{ name: "c", image: "agnhost", ports: [{ name: "http", containerPort: p.port }] }] },
+              spec: {
+                containers: [
+                  { name: "c", image: "agnhost", ports: [{ name: "http", containerPort: p.port }] },
+                ],
+              },
             })),
             ...policies.map((p, i) => ({
               apiVersion: "networking.k8s.io/v1",
@@ -172,8 +226,14 @@ describe("computeMatrix", () => {
               spec: {
                 podSelector: p.podSelector,
                 policyTypes: p.types,
-                ingress: p.ingress.map((r) => ({ ...(r.peers ? { from: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) })),
-                egress: p.egress.map((r) => ({ ...(r.peers ? { to: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) })),
+                ingress: p.ingress.map((r) => ({
+                  ...(r.peers ? { from: r.peers } : {}),
+                  ...(r.ports ? { ports: r.ports } : {}),
+                })),
+                egress: p.egress.map((r) => ({
+                  ...(r.peers ? { to: r.peers } : {}),
+                  ...(r.ports ? { ports: r.ports } : {}),
+                })),
               },
             })),
           ];

@@ -10,14 +10,28 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Diagnostic } from "../api/diagnostics.js";
+import type { Flow } from "../runtime/flows.js";
 import type { UpInstance } from "../runtime/up.js";
 import { createWebHandler, type WebHandler } from "./api.js";
 
-export function dashboardForUp(getUp: () => UpInstance): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function dashboardForUp(
+  getUp: () => UpInstance,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   let web: WebHandler | undefined;
   return async (req, res) => {
     if (!web) {
       const up = getUp();
+      // DNS and ingress traffic, counted from the flow log (what is still in the ring, then every new flow).
+      const extra = { dns: 0, dnsDenied: 0, ingress: 0 };
+      const tally = (f: Flow) => {
+        if (f.port === 53) {
+          extra.dns++;
+          if (f.verdict !== "FORWARDED") extra.dnsDenied++;
+        }
+        if (f.to.startsWith("ingress-nginx/")) extra.ingress++;
+      };
+      for (const f of up.flows.list()) tally(f);
+      up.flows.follow(tally);
       web = createWebHandler({
         getSnapshot: () => up.snapshot,
         live: {
@@ -31,12 +45,18 @@ export function dashboardForUp(getUp: () => UpInstance): (req: IncomingMessage, 
               "flows rejected": f.rejected,
               "TCP connections": f.tcp,
               "UDP flows": f.udp,
-              "reloads ok": up.counters.reloadsOk,
-              "reloads refused": up.counters.reloadsFailed,
+              "DNS flows": extra.dns,
+              "DNS flows denied": extra.dnsDenied,
+              "ingress controller connections": extra.ingress,
+              "changes applied": up.counters.reloadsOk,
+              "changes refused": up.counters.reloadsFailed,
               "snapshot version": up.snapshot?.version ?? 0,
             };
           },
-          diagnostics: (): Diagnostic[] => [...(up.lastError?.diagnostics ?? []), ...(up.snapshot?.diagnostics ?? [])],
+          diagnostics: (): Diagnostic[] => [
+            ...(up.lastError?.diagnostics ?? []),
+            ...(up.snapshot?.diagnostics ?? []),
+          ],
         },
       });
     }

@@ -3,8 +3,9 @@
  * shuffles the manifests), and a previous state keeps allocations stable when
  * objects are added or removed on a running instance.
  */
-import fc from "fast-check";
+
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/api/types.js";
 import { buildCluster } from "../../src/cluster/build.js";
@@ -24,10 +25,13 @@ describe("buildCluster is independent of document order", () => {
   ])("%s", (_name, objects) => {
     const reference = JSON.stringify(snapshot(buildCluster(objects, defaultConfig), { system: true }));
     fc.assert(
-      fc.property(fc.shuffledSubarray(objects, { minLength: objects.length, maxLength: objects.length }), (shuffled) => {
-        const got = JSON.stringify(snapshot(buildCluster(shuffled, defaultConfig), { system: true }));
-        expect(got).toBe(reference);
-      }),
+      fc.property(
+        fc.shuffledSubarray(objects, { minLength: objects.length, maxLength: objects.length }),
+        (shuffled) => {
+          const got = JSON.stringify(snapshot(buildCluster(shuffled, defaultConfig), { system: true }));
+          expect(got).toBe(reference);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -61,7 +65,11 @@ function sliceNames(s: ClusterState): Map<string, string[]> {
   return m;
 }
 
-function expectKept<V>(before: Map<string, V>, after: Map<string, V>, except: (k: string) => boolean = () => false) {
+function expectKept<V>(
+  before: Map<string, V>,
+  after: Map<string, V>,
+  except: (k: string) => boolean = () => false,
+) {
   for (const [k, v] of before) {
     if (except(k) || !after.has(k)) continue;
     expect(after.get(k), k).toEqual(v);

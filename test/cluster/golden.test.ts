@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../src/api/types.js";
 import { buildCluster } from "../../src/cluster/build.js";
 import { defaultConfig } from "../../src/cluster/config.js";
-import type { KubeObject } from "../../src/api/types.js";
 import { loadDir, parseObjects, type SnapshotOptions, snapshot, snapshotOptions } from "./helpers.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -23,14 +23,22 @@ interface Case {
 
 const cases: Case[] = [
   // The examples record everything, system objects included, as `michi get -A` shows them.
-  { name: "example-idp-system", load: () => loadDir(join(root, "examples/idp-system")), opts: { system: true } },
+  {
+    name: "example-idp-system",
+    load: () => loadDir(join(root, "examples/idp-system")),
+    opts: { system: true },
+  },
   { name: "example-my-app", load: () => loadDir(join(root, "examples/my-app")), opts: { system: true } },
   ...readdirSync(fixtures)
     .filter((f) => f.endsWith(".in.yaml"))
     .sort()
     .map((f) => {
       const text = readFileSync(join(fixtures, f), "utf8");
-      return { name: f.replace(/\.in\.yaml$/, ""), load: () => parseObjects(text), opts: snapshotOptions(text) };
+      return {
+        name: f.replace(/\.in\.yaml$/, ""),
+        load: () => parseObjects(text),
+        opts: snapshotOptions(text),
+      };
     }),
 ];
 

@@ -29,8 +29,7 @@ export interface SnapshotOptions {
   fields?: readonly string[];
 }
 
-const isSystem = (o: unknown) =>
-  (o as KubeObject).metadata?.annotations?.["michi.dev/system"] === "true";
+const isSystem = (o: unknown) => (o as KubeObject).metadata?.annotations?.["michi.dev/system"] === "true";
 
 /** Everything the controllers derived, without the config and the index (functions). */
 export function snapshot(state: ClusterState, opts: SnapshotOptions = {}): Record<string, unknown> {

@@ -1,24 +1,34 @@
 /**
- * `michi dns` and `michi dns serve` as a user runs them (the CLI entry point
- * in a child process), on the idp-system example. Out-of-zone names go to a
+ * `michi dns` (the registered command, in-process) and `michi dns serve`
+ * (the CLI entry point in a child process), on the idp-system example. Out-of-zone names go to a
  * fake upstream on 127.0.0.5 only.
  */
-import { execFile, spawn } from "node:child_process";
-import { promisify } from "node:util";
+import { spawn } from "node:child_process";
+import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { register } from "../../src/cli/commands/dns.js";
 import { dig, requireDig } from "./dig.js";
 import { type FakeUpstream, startFakeUpstream } from "./fake-upstream.js";
 
-const run = promisify(execFile);
 const CLI = ["--import", "tsx", "src/cli/main.ts"];
 
+/** Runs `michi ...` in-process through the command's own registration, capturing stdout. */
 async function michi(...args: string[]): Promise<{ stdout: string; code: number }> {
+  const program = new Command().exitOverride();
+  register(program);
+  let stdout = "";
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+    return true;
+  }) as typeof process.stdout.write;
   try {
-    const { stdout } = await run("node", [...CLI, ...args], { timeout: 60_000 });
+    await program.parseAsync(["node", "michi", ...args]);
     return { stdout, code: 0 };
-  } catch (err) {
-    const e = err as { stdout?: string; code?: number };
-    return { stdout: e.stdout ?? "", code: e.code ?? 1 };
+  } catch {
+    return { stdout, code: 1 };
+  } finally {
+    process.stdout.write = write;
   }
 }
 

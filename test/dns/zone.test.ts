@@ -144,3 +144,20 @@ describe("scale", () => {
     expect(ask(zone, "svc-1234.ns-35.svc.cluster.local").rcode).toBe(3);
   });
 });
+
+describe("readiness through the EndpointSlices (publishNotReadyAddresses)", async () => {
+  const { state } = await loadCluster(["test/dns/not-ready.yaml"], makeConfig());
+  const zone = buildZone(state);
+  const ips = [0, 1].map((i) => state.index.pod("pnr", `db-${i}`)?.status?.podIP);
+
+  it("a headless service with no ready endpoint is NXDOMAIN, names of its pods too", () => {
+    expect(ask(zone, "db.pnr.svc.cluster.local").rcode).toBe(3);
+    expect(ask(zone, "db-0.db.pnr.svc.cluster.local").rcode).toBe(3);
+  });
+
+  it("publishNotReadyAddresses publishes them", () => {
+    expect(ips.every(Boolean)).toBe(true);
+    expect(ask(zone, "db-peers.pnr.svc.cluster.local").data).toEqual(ips.map((ip) => `A ${ip}`).sort());
+    expect(ask(zone, "_pg._tcp.db-peers.pnr.svc.cluster.local", "SRV").data).toHaveLength(2);
+  });
+});

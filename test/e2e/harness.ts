@@ -156,10 +156,15 @@ export function runCli(
   input?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      res({ code, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        res({ code, stdout, stderr });
+      },
+    );
     if (input !== undefined) {
       child.stdin?.end(input);
     }
@@ -176,7 +181,13 @@ export function writeManifests(files: Record<string, string>): string {
 export function httpGet(
   host: string,
   port: number,
-  opts: { path?: string; localAddress?: string; headers?: Record<string, string>; timeoutMs?: number; agent?: Agent } = {},
+  opts: {
+    path?: string;
+    localAddress?: string;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+    agent?: Agent;
+  } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((res, rej) => {
     const req = httpRequest(
@@ -229,7 +240,11 @@ export function rawHttp(
       clearTimeout(t);
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(data);
       const body = data.slice(data.indexOf("\r\n\r\n") + 4);
-      res(m ? { ok: true, status: Number(m[1]), body } : { ok: false, error: `bad response: ${data.slice(0, 80)}` });
+      res(
+        m
+          ? { ok: true, status: Number(m[1]), body }
+          : { ok: false, error: `bad response: ${data.slice(0, 80)}` },
+      );
     });
   });
 }
@@ -269,7 +284,12 @@ export async function dnsQuery(
 ): Promise<{ rcode: string; answers: { type: string; name: string; data: unknown }[] }> {
   const s = createSocket("udp4");
   const id = Math.floor(Math.random() * 65000);
-  const q = dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }] });
+  const q = dnsPacket.encode({
+    type: "query",
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ type, name }],
+  });
   try {
     return await new Promise((res, rej) => {
       const t = setTimeout(() => rej(new Error("DNS timeout")), 3000);
@@ -278,7 +298,11 @@ export async function dnsQuery(
         const r = dnsPacket.decode(m);
         res({
           rcode: (r as { rcode?: string }).rcode ?? "NOERROR",
-          answers: (r.answers ?? []).map((a) => ({ type: a.type, name: a.name, data: (a as { data?: unknown }).data })),
+          answers: (r.answers ?? []).map((a) => ({
+            type: a.type,
+            name: a.name,
+            data: (a as { data?: unknown }).data,
+          })),
         });
       });
       s.send(q, port, host);

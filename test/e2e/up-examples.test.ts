@@ -9,7 +9,15 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type FlowInfo, type FrontendInfo, rawHttp, ROOT, startUp, type Up, type UpPodInfo } from "./harness.js";
+import {
+  type FlowInfo,
+  type FrontendInfo,
+  ROOT,
+  rawHttp,
+  startUp,
+  type Up,
+  type UpPodInfo,
+} from "./harness.js";
 
 // CLI runs take seconds each on a loaded machine; these are not timing assertions.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 });
@@ -36,7 +44,12 @@ describe("examples/idp-system", () => {
       `auth.example.com:${up.https}:127.0.0.1`,
       `https://auth.example.com:${up.https}/login`,
     ]);
-    const body = JSON.parse(stdout) as { pod: string; namespace: string; path: string; source: { ip: string } };
+    const body = JSON.parse(stdout) as {
+      pod: string;
+      namespace: string;
+      path: string;
+      source: { ip: string };
+    };
     expect(body.namespace).toBe("idp-system");
     expect(body.pod).toMatch(/^idp-server-/);
     expect(body.path).toBe("/login");
@@ -45,38 +58,87 @@ describe("examples/idp-system", () => {
   });
 
   it("plain HTTP is redirected to HTTPS (ssl-redirect)", async () => {
-    const { stdout } = await run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-H", "Host: auth.example.com", `http://127.0.0.1:${up.http}/x`]);
+    const { stdout } = await run("curl", [
+      "-s",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code} %{redirect_url}",
+      "-H",
+      "Host: auth.example.com",
+      `http://127.0.0.1:${up.http}/x`,
+    ]);
     expect(stdout).toMatch(/^308 https:\/\/auth\.example\.com/);
   });
 
   it("dig answers the headless postgres names", async () => {
     const postgres0 = pods.find((p) => p.name === "postgres-0") as UpPodInfo;
-    const one = await run("dig", ["@127.0.0.1", "-p", String(up.dns), "+short", "postgres-0.postgres-headless.idp-system.svc.cluster.local"]);
+    const one = await run("dig", [
+      "@127.0.0.1",
+      "-p",
+      String(up.dns),
+      "+short",
+      "postgres-0.postgres-headless.idp-system.svc.cluster.local",
+    ]);
     expect(one.stdout.trim()).toBe(postgres0.ip);
-    const all = await run("dig", ["@127.0.0.1", "-p", String(up.dns), "+short", "postgres-headless.idp-system.svc.cluster.local"]);
-    const want = pods.filter((p) => p.labels.app === "postgres").map((p) => p.ip).sort();
+    const all = await run("dig", [
+      "@127.0.0.1",
+      "-p",
+      String(up.dns),
+      "+short",
+      "postgres-headless.idp-system.svc.cluster.local",
+    ]);
+    const want = pods
+      .filter((p) => p.labels.app === "postgres")
+      .map((p) => p.ip)
+      .sort();
     expect(all.stdout.trim().split("\n").sort()).toEqual(want);
   });
 
   it("michi curl: frontend is denied to idp-server:8080 by the course policy, and michi flows shows it", async () => {
     const fe = pods.find((p) => p.labels.app === "frontend") as UpPodInfo;
-    const r = await up.cli(["curl", "--from", `idp-system/${fe.name}`, "http://idp-server.idp-system/", "-v"]);
+    const r = await up.cli([
+      "curl",
+      "--from",
+      `idp-system/${fe.name}`,
+      "http://idp-server.idp-system/",
+      "-v",
+    ]);
     expect(r.code).toBe(7);
     expect(r.stderr).toMatch(/DNS A idp-server\.idp-system\.svc\.cluster\.local @10\.201\.0\.10: NOERROR/);
     expect(r.stderr).toContain("idp-system/idp-server-network-policy");
     const flows = await up.cli(["flows", "-o", "json"]);
     expect(flows.code).toBe(0);
-    const lines = flows.stdout.trim().split("\n").map((l) => JSON.parse(l) as FlowInfo);
-    const denied = lines.find((f) => f.from === `idp-system/${fe.name}` && f.to.startsWith("idp-system/idp-server-"));
-    expect(denied).toMatchObject({ port: 8080, protocol: "TCP", verdict: "DROPPED", service: "idp-system/idp-server:80" });
+    const lines = flows.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as FlowInfo);
+    const denied = lines.find(
+      (f) => f.from === `idp-system/${fe.name}` && f.to.startsWith("idp-system/idp-server-"),
+    );
+    expect(denied).toMatchObject({
+      port: 8080,
+      protocol: "TCP",
+      verdict: "DROPPED",
+      service: "idp-system/idp-server:80",
+    });
     expect(denied?.policies).toEqual(["idp-system/idp-server-network-policy"]);
   });
 
   it("michi curl: idp-server reaches redis (egress rule, DNS over UDP 53 allowed)", async () => {
     const idp = pods.find((p) => p.labels.app === "idp-server") as UpPodInfo;
-    const r = await up.cli(["curl", "--from", `idp-system/${idp.name}`, "http://redis.idp-system.svc.cluster.local:6379/ping"]);
+    const r = await up.cli([
+      "curl",
+      "--from",
+      `idp-system/${idp.name}`,
+      "http://redis.idp-system.svc.cluster.local:6379/ping",
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ namespace: "idp-system", path: "/ping", source: { ip: idp.ip } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      namespace: "idp-system",
+      path: "/ping",
+      source: { ip: idp.ip },
+    });
   });
 
   it("prometheus cannot scrape idp-server: monitoring has no `name` label", async () => {
@@ -113,7 +175,12 @@ describe("examples/my-app", () => {
   });
 
   it("the ingress routes /api to api-service with rewrite-target /", async () => {
-    const { stdout } = await run("curl", ["-s", "-H", "Host: myapp.example.com", `http://127.0.0.1:${up.http}/api/users`]);
+    const { stdout } = await run("curl", [
+      "-s",
+      "-H",
+      "Host: myapp.example.com",
+      `http://127.0.0.1:${up.http}/api/users`,
+    ]);
     const body = JSON.parse(stdout) as { pod: string; path: string };
     expect(body.pod).toMatch(/^api-/);
     expect(body.path).toBe("/");

@@ -8,7 +8,16 @@
  */
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type FlowInfo, type FrontendInfo, httpGet, rawHttp, startUp, type Up, type UpPodInfo, writeManifests } from "./harness.js";
+import {
+  type FlowInfo,
+  type FrontendInfo,
+  httpGet,
+  rawHttp,
+  startUp,
+  type Up,
+  type UpPodInfo,
+  writeManifests,
+} from "./harness.js";
 
 // CLI runs take seconds each on a loaded machine; these are not timing assertions.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 });
@@ -83,7 +92,8 @@ function viaIngress(): Promise<{ status: number; body: string }> {
 
 beforeAll(async () => {
   dir = writeManifests({ "app.yaml": APP, "policy.yaml": POLICY("name") });
-  up = await startUp({ block: BLOCK, paths: [dir], extra: ["--deny", "reject"] });
+  // Exercises the unprivileged port rule end to end: model ports below 1024 are served on port + 20000.
+  up = await startUp({ block: BLOCK, paths: [dir], extra: ["--deny", "reject"], lowPortOffset: 20000 });
   pods = (await up.api<{ items: UpPodInfo[] }>("/api/up/pods")).items;
 });
 
@@ -126,7 +136,9 @@ describe("the ingress controller is a pod", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toBe("ECONNRESET");
     const flows = (await up.api<{ flows: FlowInfo[] }>("/api/flows")).flows;
-    const denied = flows.find((f) => f.from === up.hostIP && f.to === `backend/${api.name}` && f.verdict === "REJECTED");
+    const denied = flows.find(
+      (f) => f.from === up.hostIP && f.to === `backend/${api.name}` && f.verdict === "REJECTED",
+    );
     expect(denied?.policies).toEqual(["backend/from-ingress-controller"]);
   });
 
@@ -141,5 +153,17 @@ describe("the ingress controller is a pod", () => {
     const f = flows.find((x) => x.from === "other/client" && x.service === "backend/api:80");
     expect(f?.verdict).toBe("REJECTED");
     expect(f?.port).toBe(8080);
+  });
+});
+
+describe("the port rule", () => {
+  it("serves model ports below 1024 on port + offset, others as themselves", async () => {
+    const fes = (await up.api<{ frontends: FrontendInfo[] }>("/api/up")).frontends;
+    const api = fes.find((f) => f.service === "backend/api:80" && f.kind === "ClusterIP") as FrontendInfo;
+    expect(api.localPort).toBe(20080);
+    const dns = fes.find((f) => f.service === "kube-system/kube-dns:53" && f.protocol === "UDP") as FrontendInfo;
+    expect(dns.localPort).toBe(20053);
+    const pod = pods.find((p) => p.labels.app === "api") as UpPodInfo;
+    expect(pod.ports).toEqual([{ port: 8080, protocol: "TCP", name: "http", local: 8080 }]);
   });
 });

@@ -85,14 +85,41 @@ const key = (c: Cell) => `${c.from} ${c.to} ${c.port}/${c.protocol}`;
 
 describe("probe == matrix", () => {
   it("on the upstream x/y/z case, 80/81 TCP+UDP", async () => {
-    const probe = await up.cli(["probe", "-n", "x,y,z", "--ports", "80,81", "--protocols", "TCP,UDP", "-o", "json", "--timeout", "700"]);
+    const probe = await up.cli([
+      "probe",
+      "-n",
+      "x,y,z",
+      "--ports",
+      "80,81",
+      "--protocols",
+      "TCP,UDP",
+      "-o",
+      "json",
+      "--timeout",
+      "700",
+    ]);
     expect(probe.stderr).toBe("");
     expect(probe.code).toBe(0);
-    const matrix = await runCli(["matrix", "-f", dir, "--ports", "80,81", "--protocols", "TCP,UDP", "-o", "json"]);
+    const matrix = await runCli([
+      "matrix",
+      "-f",
+      dir,
+      "--ports",
+      "80,81",
+      "--protocols",
+      "TCP,UDP",
+      "-o",
+      "json",
+    ]);
     expect(matrix.code).toBe(0);
     const inXYZ = (c: Cell) => /^[xyz]\//.test(c.from) && /^[xyz]\//.test(c.to);
-    const want = (JSON.parse(matrix.stdout) as { results: Cell[] }).results.filter(inXYZ).map((c) => `${key(c)} ${c.allowed}`).sort();
-    const got = (JSON.parse(probe.stdout) as { results: Cell[] }).results.map((c) => `${key(c)} ${c.allowed}`).sort();
+    const want = (JSON.parse(matrix.stdout) as { results: Cell[] }).results
+      .filter(inXYZ)
+      .map((c) => `${key(c)} ${c.allowed}`)
+      .sort();
+    const got = (JSON.parse(probe.stdout) as { results: Cell[] }).results
+      .map((c) => `${key(c)} ${c.allowed}`)
+      .sort();
     expect(got.length).toBe(9 * 9 * 4);
     expect(got).toEqual(want);
     // Not trivially all-allowed or all-denied.

@@ -128,7 +128,10 @@ describe("hot reload", () => {
     // --watch: the file itself changes (scale down to 1).
     writeFileSync(join(dir, "web.yaml"), web(1));
     const deadline = Date.now() + 5000;
-    while ((await up.api<{ items: UpPodInfo[] }>("/api/up/pods")).items.filter((p) => p.labels.app === "web").length !== 1) {
+    while (
+      (await up.api<{ items: UpPodInfo[] }>("/api/up/pods")).items.filter((p) => p.labels.app === "web")
+        .length !== 1
+    ) {
       if (Date.now() > deadline) throw new Error("watch reload did not happen");
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -138,7 +141,10 @@ describe("hot reload", () => {
     const del = await up.cli(["delete", "-f", d]);
     rmSync(d, { recursive: true, force: true });
     expect(del.code).toBe(0);
-    expect(await rawHttp(extra.local as string, extra.localPort)).toEqual({ ok: false, error: "ECONNREFUSED" });
+    expect(await rawHttp(extra.local as string, extra.localPort)).toEqual({
+      ok: false,
+      error: "ECONNREFUSED",
+    });
     await new Promise((r) => setTimeout(r, 300));
     stop = true;
     await Promise.all(workers);
@@ -171,7 +177,11 @@ describe("hot reload", () => {
     // Without the token nothing changes either.
     expect((await fetch(`${up.server}/api/apply`, { method: "POST", body: EXTRA })).status).toBe(401);
 
-    const after = await up.api<{ version: number; frontends: FrontendInfo[]; lastError?: { lines: string[] } }>("/api/up");
+    const after = await up.api<{
+      version: number;
+      frontends: FrontendInfo[];
+      lastError?: { lines: string[] };
+    }>("/api/up");
     expect(after.version).toBe(before.version);
     expect(after.frontends).toEqual(before.frontends);
     expect(after.lastError?.lines.join("\n")).toMatch(/port/);
@@ -185,7 +195,7 @@ describe("hot reload", () => {
     writeFileSync(join(dir, "broken.yaml"), INVALID);
     const deadline = Date.now() + 5000;
     let lastError: { source: string } | undefined;
-    while (!lastError || lastError.source !== "watch") {
+    while (lastError?.source !== "watch") {
       if (Date.now() > deadline) throw new Error("no refused reload recorded");
       await new Promise((r) => setTimeout(r, 100));
       lastError = (await up.api<{ lastError?: { source: string } }>("/api/up")).lastError;

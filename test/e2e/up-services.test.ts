@@ -146,7 +146,11 @@ let frontends: FrontendInfo[];
 
 function fe(service: string, kind: string, protocol = "TCP", node?: string): FrontendInfo {
   const f = frontends.find(
-    (x) => x.service.startsWith(`${service}:`) && x.kind === kind && x.protocol === protocol && (node === undefined || (x.node === node && x.ip !== undefined)),
+    (x) =>
+      x.service.startsWith(`${service}:`) &&
+      x.kind === kind &&
+      x.protocol === protocol &&
+      (node === undefined || (x.node === node && x.ip !== undefined)),
   );
   if (!f?.local) throw new Error(`no frontend ${service} ${kind} ${protocol} ${node ?? ""}`);
   return f;
@@ -242,12 +246,26 @@ describe("NodePort", () => {
       expect(podOf(r.body).source.ip).toBe(up.hostIP);
     }
     const other = frontends.find(
-      (x) => x.service === "default/solo-local:80" && x.kind === "NodePort" && x.ip !== undefined && x.node !== solo.node,
+      (x) =>
+        x.service === "default/solo-local:80" &&
+        x.kind === "NodePort" &&
+        x.ip !== undefined &&
+        x.node !== solo.node,
     ) as FrontendInfo;
-    const r2 = await rawHttp(other.local as string, other.localPort, { localAddress: up.hostIP, timeoutMs: 800 });
+    const r2 = await rawHttp(other.local as string, other.localPort, {
+      localAddress: up.hostIP,
+      timeoutMs: 800,
+    });
     expect(r2).toEqual({ ok: false, error: "TIMEOUT" });
     const flows = (await up.api<{ flows: FlowInfo[] }>("/api/flows")).flows;
-    expect(flows.some((fl) => fl.service === "default/solo-local:80" && fl.verdict === "DROPPED" && fl.reason === "no-local-endpoints")).toBe(true);
+    expect(
+      flows.some(
+        (fl) =>
+          fl.service === "default/solo-local:80" &&
+          fl.verdict === "DROPPED" &&
+          fl.reason === "no-local-endpoints",
+      ),
+    ).toBe(true);
   });
 });
 
@@ -270,7 +288,10 @@ describe("internalTrafficPolicy Local", () => {
     expect(same && other).toBeTruthy();
     const r = await rawHttp(f.local as string, f.localPort, { localAddress: same?.local as string });
     expect(r.ok && podOf(r.body).pod).toBe(solo.name);
-    const r2 = await rawHttp(f.local as string, f.localPort, { localAddress: other?.local as string, timeoutMs: 800 });
+    const r2 = await rawHttp(f.local as string, f.localPort, {
+      localAddress: other?.local as string,
+      timeoutMs: 800,
+    });
     expect(r2).toEqual({ ok: false, error: "TIMEOUT" });
   });
 });
@@ -279,8 +300,16 @@ describe("DNS-only services", () => {
   it("headless: A records are the ready pods; no proxy listens for it", async () => {
     const r = await dnsQuery("127.0.0.1", up.dns, `web-headless.default.svc.cluster.local`);
     expect(r.rcode).toBe("NOERROR");
-    const ips = r.answers.filter((a) => a.type === "A").map((a) => a.data as string).sort();
-    expect(ips).toEqual(pods.filter((p) => p.labels.app === "web").map((p) => p.ip).sort());
+    const ips = r.answers
+      .filter((a) => a.type === "A")
+      .map((a) => a.data as string)
+      .sort();
+    expect(ips).toEqual(
+      pods
+        .filter((p) => p.labels.app === "web")
+        .map((p) => p.ip)
+        .sort(),
+    );
     expect(frontends.some((x) => x.service.startsWith("default/web-headless:"))).toBe(false);
   });
 

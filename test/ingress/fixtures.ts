@@ -32,7 +32,10 @@ export function service(s: SvcSpec): { svc: Service; slice: EndpointSlice } {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: s.name, namespace: ns },
-    spec: { ports: [{ port, targetPort: target, protocol: "TCP", ...(s.portName ? { name: s.portName } : {}) }], selector: { app: s.name } },
+    spec: {
+      ports: [{ port, targetPort: target, protocol: "TCP", ...(s.portName ? { name: s.portName } : {}) }],
+      selector: { app: s.name },
+    },
   };
   const slice: EndpointSlice = {
     apiVersion: "discovery.k8s.io/v1",
@@ -65,7 +68,12 @@ export function makeState(spec: StateSpec): ClusterState {
   const svcMap = new Map(services.map((s) => [key(s), s]));
   const secMap = new Map(secrets.map((s) => [key(s), s]));
   const ingressClasses = spec.ingressClasses ?? [
-    { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "nginx" }, spec: { controller: "k8s.io/ingress-nginx" } },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "IngressClass",
+      metadata: { name: "nginx" },
+      spec: { controller: "k8s.io/ingress-nginx" },
+    },
   ];
   return {
     config: defaultConfig,
@@ -92,9 +100,13 @@ export function makeState(spec: StateSpec): ClusterState {
       pod: () => undefined,
       podByIP: () => undefined,
       podsInNamespace: () => [],
+      selectPods: () => [],
       service: (ns, name) => svcMap.get(`${ns}/${name}`),
       serviceByClusterIP: () => undefined,
-      slicesForService: (ns, name) => slices.filter((s) => s.metadata?.namespace === ns && s.metadata?.labels?.["kubernetes.io/service-name"] === name),
+      slicesForService: (ns, name) =>
+        slices.filter(
+          (s) => s.metadata?.namespace === ns && s.metadata?.labels?.["kubernetes.io/service-name"] === name,
+        ),
       secret: (ns, name) => secMap.get(`${ns}/${name}`),
       nodeByIP: () => undefined,
     },
@@ -131,7 +143,13 @@ export function ingress(s: IngSpec): Ingress {
     },
     spec: {
       ...(s.className === null ? {} : { ingressClassName: s.className ?? "nginx" }),
-      ...(s.defaultBackend ? { defaultBackend: { service: { name: s.defaultBackend.service, port: { number: s.defaultBackend.port ?? 80 } } } } : {}),
+      ...(s.defaultBackend
+        ? {
+            defaultBackend: {
+              service: { name: s.defaultBackend.service, port: { number: s.defaultBackend.port ?? 80 } },
+            },
+          }
+        : {}),
       ...(s.tls ? { tls: s.tls } : {}),
       ...(s.rules
         ? {

@@ -36,14 +36,28 @@ export async function startEchoPods(ips: string[], opts: { slowIps?: string[] } 
         bodyBytes += c.length;
       });
       req.on("end", () => {
-        const reply: EchoReply = { pod: ip, method: req.method ?? "", url: req.url ?? "", httpVersion: req.httpVersion, headers: req.headers, bodyBytes };
+        const reply: EchoReply = {
+          pod: ip,
+          method: req.method ?? "",
+          url: req.url ?? "",
+          httpVersion: req.httpVersion,
+          headers: req.headers,
+          bodyBytes,
+        };
         const body = JSON.stringify(reply);
-        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-upstream-hop": "keep", connection: "keep-alive, x-upstream-hop" });
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "x-upstream-hop": "keep",
+          connection: "keep-alive, x-upstream-hop",
+        });
         res.end(body);
       });
     });
     srv.on("upgrade", (req, socket) => {
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\nX-Pod: ${ip}\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\nX-Pod: ${ip}\r\n\r\n`,
+      );
       socket.on("data", (d: Buffer) => socket.write(`${ip}:${d.toString()}`));
     });
     srv.on("connection", (sock) => {
@@ -85,22 +99,42 @@ export interface SendOptions {
 
 export function send(port: number, path: string, host: string, o: SendOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const common = { host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: { host, ...(o.headers ?? {}) }, agent: o.agent ?? false };
+    const common = {
+      host: "127.0.0.1",
+      port,
+      path,
+      method: o.method ?? "GET",
+      headers: { host, ...(o.headers ?? {}) },
+      agent: o.agent ?? false,
+    };
     const req = o.tls
-      ? https.request({ ...common, servername: o.tls.servername ?? host.replace(/:\d+$/, ""), ...(o.tls.ca ? { ca: o.tls.ca } : {}), rejectUnauthorized: o.tls.rejectUnauthorized ?? true })
+      ? https.request({
+          ...common,
+          servername: o.tls.servername ?? host.replace(/:\d+$/, ""),
+          ...(o.tls.ca ? { ca: o.tls.ca } : {}),
+          rejectUnauthorized: o.tls.rejectUnauthorized ?? true,
+        })
       : http.request(common);
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         const sock = res.socket as import("node:tls").TLSSocket;
-        const cert = o.tls && typeof sock.getPeerCertificate === "function" ? sock.getPeerCertificate() : undefined;
+        const cert =
+          o.tls && typeof sock.getPeerCertificate === "function" ? sock.getPeerCertificate() : undefined;
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
           body: Buffer.concat(chunks).toString(),
           httpVersion: res.httpVersion,
-          ...(cert ? { cert: { subject: cert.subject as unknown as Record<string, unknown>, subjectaltname: cert.subjectaltname } } : {}),
+          ...(cert
+            ? {
+                cert: {
+                  subject: cert.subject as unknown as Record<string, unknown>,
+                  ...(cert.subjectaltname ? { subjectaltname: cert.subjectaltname } : {}),
+                },
+              }
+            : {}),
         });
       });
       res.on("error", reject);

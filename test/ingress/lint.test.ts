@@ -19,7 +19,12 @@ describe("lintIngressAnnotations", () => {
     [{ [`${A}backend-protocol`]: "GRPC" }, "UnsupportedAnnotationValue", "warning"],
     [{ [`${A}canary`]: "true", [`${A}canary-weight`]: "10" }, "CanaryWithoutMain", "warning"],
   ])("%j → %s (%s)", (annotations, code, severity) => {
-    const state = makeState({ services: [{ name: "a", ips: ["10.244.1.1"] }], ingresses: [ingress({ name: "i", annotations, rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }] })] });
+    const state = makeState({
+      services: [{ name: "a", ips: ["10.244.1.1"] }],
+      ingresses: [
+        ingress({ name: "i", annotations, rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }] }),
+      ],
+    });
     const found = lintIngressAnnotations(state).find((d) => d.code === code);
     expect(found?.severity).toBe(severity);
     expect(found).toMatchObject({ kind: "Ingress", namespace: "default", name: "i" });
@@ -28,7 +33,13 @@ describe("lintIngressAnnotations", () => {
   it("valid, supported annotations produce nothing", () => {
     const state = makeState({
       services: [{ name: "a", ips: ["10.244.1.1"] }],
-      ingresses: [ingress({ name: "i", annotations: { [`${A}ssl-redirect`]: "false", [`${A}proxy-body-size`]: "8m" }, rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }] })],
+      ingresses: [
+        ingress({
+          name: "i",
+          annotations: { [`${A}ssl-redirect`]: "false", [`${A}proxy-body-size`]: "8m" },
+          rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }],
+        }),
+      ],
     });
     expect(lintIngressAnnotations(state)).toEqual([]);
   });
@@ -37,8 +48,17 @@ describe("lintIngressAnnotations", () => {
     const state = makeState({
       services: [{ name: "a", ips: ["10.244.1.1"] }],
       ingresses: [
-        ingress({ name: "exacting", rules: [{ host: "h", paths: [{ path: "/v1", pathType: "Exact", service: "a" }] }] }),
-        ingress({ name: "regexy", annotations: { [`${A}use-regex`]: "true" }, rules: [{ host: "h", paths: [{ path: "/v[0-9]+/x", pathType: "ImplementationSpecific", service: "a" }] }] }),
+        ingress({
+          name: "exacting",
+          rules: [{ host: "h", paths: [{ path: "/v1", pathType: "Exact", service: "a" }] }],
+        }),
+        ingress({
+          name: "regexy",
+          annotations: { [`${A}use-regex`]: "true" },
+          rules: [
+            { host: "h", paths: [{ path: "/v[0-9]+/x", pathType: "ImplementationSpecific", service: "a" }] },
+          ],
+        }),
       ],
     });
     const q = lintIngressAnnotations(state).filter((d) => d.code === "RegexModeQuirk");
@@ -50,11 +70,21 @@ describe("lintIngressAnnotations", () => {
     const { state } = await loadCluster(["examples/idp-system"], defaultConfig);
     const alb = lintIngressAnnotations(state).filter((d) => d.name === "idp-alb-ingress");
     const byField = new Map(alb.map((d) => [d.field, d]));
-    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/ssl-redirect]")?.message).toMatch(/301 redirect to HTTPS port 443/);
-    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/ssl-redirect]")?.suggestion).toMatch(/nginx.ingress.kubernetes.io\/ssl-redirect/);
-    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/listen-ports]")?.message).toContain('[{"HTTPS":443}]');
-    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/healthcheck-path]")?.message).toContain("/actuator/health");
-    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/certificate-arn]")?.message).toMatch(/cloud-only/);
+    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/ssl-redirect]")?.message).toMatch(
+      /301 redirect to HTTPS port 443/,
+    );
+    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/ssl-redirect]")?.suggestion).toMatch(
+      /nginx.ingress.kubernetes.io\/ssl-redirect/,
+    );
+    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/listen-ports]")?.message).toContain(
+      '[{"HTTPS":443}]',
+    );
+    expect(
+      byField.get("metadata.annotations[alb.ingress.kubernetes.io/healthcheck-path]")?.message,
+    ).toContain("/actuator/health");
+    expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/certificate-arn]")?.message).toMatch(
+      /cloud-only/,
+    );
     expect(lintIngressAnnotations(state).filter((d) => d.name === "idp-ingress")).toEqual([]);
   });
 });

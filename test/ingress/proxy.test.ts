@@ -13,7 +13,7 @@ import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/in
 import { compileRoutes } from "../../src/ingress/route-table.js";
 import type { RouteTable } from "../../src/ingress/route-types.js";
 import { ingress, makeState } from "./fixtures.js";
-import { echo, type EchoPods, send, startEchoPods } from "./harness.js";
+import { type EchoPods, echo, send, startEchoPods } from "./harness.js";
 
 const A = "nginx.ingress.kubernetes.io/";
 const pods10 = Array.from({ length: 10 }, (_, i) => `10.244.3.${i + 1}`);
@@ -36,9 +36,15 @@ beforeAll(async () => {
     kind: "Secret",
     type: "kubernetes.io/tls",
     metadata: { name: "conformance-tls", namespace: "default" },
-    data: { "tls.crt": Buffer.from(pems.cert).toString("base64"), "tls.key": Buffer.from(pems.private).toString("base64") },
+    data: {
+      "tls.crt": Buffer.from(pems.cert).toString("base64"),
+      "tls.key": Buffer.from(pems.private).toString("base64"),
+    },
   };
-  pods = await startEchoPods(["10.244.1.1", "10.244.1.2", "10.244.2.1", "10.244.2.2", "10.244.4.1", "10.244.9.9", ...pods10], { slowIps: ["10.244.9.9"] });
+  pods = await startEchoPods(
+    ["10.244.1.1", "10.244.1.2", "10.244.2.1", "10.244.2.2", "10.244.4.1", "10.244.9.9", ...pods10],
+    { slowIps: ["10.244.9.9"] },
+  );
   const state = makeState({
     secrets: [secret],
     services: [
@@ -80,7 +86,10 @@ beforeAll(async () => {
           },
         ],
       }),
-      ingress({ name: "small", rules: [{ host: "small", paths: [{ path: "/", service: "echo-service", port: 8080 }] }] }),
+      ingress({
+        name: "small",
+        rules: [{ host: "small", paths: [{ path: "/", service: "echo-service", port: 8080 }] }],
+      }),
       ingress({
         name: "sticky",
         annotations: { [`${A}affinity`]: "cookie", [`${A}session-cookie-name`]: "route" },
@@ -88,8 +97,24 @@ beforeAll(async () => {
       }),
       ingress({
         name: "rewrite",
-        annotations: { [`${A}rewrite-target`]: "/$2", [`${A}x-forwarded-prefix`]: "/api", [`${A}upstream-vhost`]: "internal.local" },
-        rules: [{ host: "rw", paths: [{ path: "/api(/|$)(.*)", pathType: "ImplementationSpecific", service: "echo-service", port: 8080 }] }],
+        annotations: {
+          [`${A}rewrite-target`]: "/$2",
+          [`${A}x-forwarded-prefix`]: "/api",
+          [`${A}upstream-vhost`]: "internal.local",
+        },
+        rules: [
+          {
+            host: "rw",
+            paths: [
+              {
+                path: "/api(/|$)(.*)",
+                pathType: "ImplementationSpecific",
+                service: "echo-service",
+                port: 8080,
+              },
+            ],
+          },
+        ],
       }),
     ],
   });
@@ -152,9 +177,12 @@ describe("conformance: host_rules.feature through the proxy", () => {
     expect(echo(r).pod).toBe("10.244.2.1");
     expect(echo(r).headers.host).toBe("bar.foo.com");
   });
-  it.each(["baz.bar.foo.com", "foo.com", "subdomain.bar.com"])("%s → catch-all (the default-backend Ingress here)", async (host) => {
-    expect(echo(await send(httpPort, "/", host)).pod).toBe("10.244.1.1");
-  });
+  it.each(["baz.bar.foo.com", "foo.com", "subdomain.bar.com"])(
+    "%s → catch-all (the default-backend Ingress here)",
+    async (host) => {
+      expect(echo(await send(httpPort, "/", host)).pod).toBe("10.244.1.1");
+    },
+  );
   it("unknown SNI gets the clearly labelled fake certificate", async () => {
     const r = await send(httpsPort, "/", "unknown.example", { tls: { rejectUnauthorized: false } });
     expect(r.cert?.subject.CN).toBe(FAKE_CERT_CN);
@@ -163,7 +191,14 @@ describe("conformance: host_rules.feature through the proxy", () => {
   it("TLS 1.1 is refused", async () => {
     const tlsMod = await import("node:tls");
     const err = await new Promise<Error | undefined>((resolve) => {
-      const s = tlsMod.connect({ host: "127.0.0.1", port: httpsPort, servername: "foo.bar.com", maxVersion: "TLSv1.1", minVersion: "TLSv1", rejectUnauthorized: false });
+      const s = tlsMod.connect({
+        host: "127.0.0.1",
+        port: httpsPort,
+        servername: "foo.bar.com",
+        maxVersion: "TLSv1.1",
+        minVersion: "TLSv1",
+        rejectUnauthorized: false,
+      });
       s.on("secureConnect", () => {
         s.destroy();
         resolve(undefined);
@@ -215,7 +250,14 @@ describe("failures", () => {
 describe("headers", () => {
   it("X-Forwarded-*, X-Real-IP, X-Request-ID set; hop-by-hop and Connection-listed headers removed both ways", async () => {
     const r = await send(httpPort, "/ok", "fail:8080", {
-      headers: { connection: "keep-alive, x-secret-hop", "x-secret-hop": "1", te: "trailers", "x-forwarded-for": "6.6.6.6", proxy: "http://evil", "keep-alive": "timeout=5" },
+      headers: {
+        connection: "keep-alive, x-secret-hop",
+        "x-secret-hop": "1",
+        te: "trailers",
+        "x-forwarded-for": "6.6.6.6",
+        proxy: "http://evil",
+        "keep-alive": "timeout=5",
+      },
     });
     const h = echo(r).headers;
     expect(h["x-forwarded-for"]).toBe("127.0.0.1");
@@ -247,7 +289,10 @@ describe("headers", () => {
 
 describe("bodies", () => {
   it("streams a 3 MB body (proxy-body-size 4m)", async () => {
-    const r = await send(httpPort, "/ok", "fail", { method: "POST", body: Buffer.alloc(3 * 1024 * 1024, 97) });
+    const r = await send(httpPort, "/ok", "fail", {
+      method: "POST",
+      body: Buffer.alloc(3 * 1024 * 1024, 97),
+    });
     expect(echo(r).bodyBytes).toBe(3 * 1024 * 1024);
   });
   it("declared Content-Length over the default 1m → 413", async () => {
@@ -257,7 +302,14 @@ describe("bodies", () => {
   it("chunked body over 1m → 413", async () => {
     const http = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: httpPort, method: "POST", path: "/", headers: { host: "small", "transfer-encoding": "chunked" }, agent: false });
+      const req = http.request({
+        host: "127.0.0.1",
+        port: httpPort,
+        method: "POST",
+        path: "/",
+        headers: { host: "small", "transfer-encoding": "chunked" },
+        agent: false,
+      });
       req.on("response", (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
@@ -287,8 +339,14 @@ function raw(port: number, text: string): Promise<string> {
 
 describe("hostile requests", () => {
   it.each([
-    ["CL + TE", "POST / HTTP/1.1\r\nHost: small\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"],
-    ["two different Content-Lengths", "POST / HTTP/1.1\r\nHost: small\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde"],
+    [
+      "CL + TE",
+      "POST / HTTP/1.1\r\nHost: small\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    ],
+    [
+      "two different Content-Lengths",
+      "POST / HTTP/1.1\r\nHost: small\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde",
+    ],
     ["obfuscated TE", "POST / HTTP/1.1\r\nHost: small\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"],
     ["space before colon", "GET / HTTP/1.1\r\nHost : small\r\n\r\n"],
     ["HTTP/1.1 without Host", "GET / HTTP/1.1\r\n\r\n"],
@@ -313,7 +371,9 @@ describe("WebSocket", () => {
           resolve(buf);
         }
       });
-      s.write("GET /chat HTTP/1.1\r\nHost: small\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+      s.write(
+        "GET /chat HTTP/1.1\r\nHost: small\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+      );
     });
     expect(out).toMatch(/^HTTP\/1\.1 101 /);
     expect(out).toContain("X-Pod: 10.244.1.1");
@@ -327,7 +387,9 @@ describe("affinity", () => {
     expect(setCookie).toMatch(/^route=[0-9a-f]{32}; Path=\/app; HttpOnly$/);
     const pod = echo(first).pod;
     for (let i = 0; i < 5; i++) {
-      const r = await send(httpPort, "/app", "sticky", { headers: { cookie: setCookie.split(";")[0] ?? "" } });
+      const r = await send(httpPort, "/app", "sticky", {
+        headers: { cookie: setCookie.split(";")[0] ?? "" },
+      });
       expect(echo(r).pod).toBe(pod);
       expect(r.headers["set-cookie"]).toBeUndefined();
     }
@@ -347,8 +409,107 @@ describe("observability", () => {
   it("metrics: nginx_ingress_controller_requests with route labels, never raw hosts", async () => {
     await send(httpPort, "/", "random-host-name-1234");
     const m = proxy.metrics();
-    expect(m).toMatch(/nginx_ingress_controller_requests\{[^}]*ingress="lb"[^}]*service="lb"[^}]*status="200"\} 100/);
+    expect(m).toMatch(
+      /nginx_ingress_controller_requests\{[^}]*ingress="lb"[^}]*service="lb"[^}]*status="200"\} 100/,
+    );
     expect(m).not.toContain("random-host-name-1234");
     expect(m).toContain("nginx_ingress_controller_request_duration_seconds_bucket");
+  });
+});
+
+describe("JSON access log", () => {
+  it("one JSON object per request naming ingress, service and rule", async () => {
+    const lines: string[] = [];
+    const p = await startIngressProxy({
+      http: { host: "127.0.0.1", port: 0 },
+      getTable: () => table,
+      upstream: pods.upstream,
+      accessLogFormat: "json",
+      onAccessLog: (l) => lines.push(l),
+    });
+    try {
+      await send(p.addresses.http?.port ?? 0, "/app?q=1", "sticky", {
+        headers: { "x-request-id": "json-1" },
+      });
+      await send(p.addresses.http?.port ?? 0, "/nope", "sticky");
+      await new Promise((r) => setTimeout(r, 20));
+      const [a, b] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(a).toMatchObject({
+        request_id: "json-1",
+        method: "GET",
+        uri: "/app?q=1",
+        status: 200,
+        ingress: "default/sticky",
+        service: "default/sticky",
+        rule: "sticky/app (Prefix)",
+        upstream_name: "default-sticky-80",
+        upstream_status: 200,
+      });
+      expect(b).toMatchObject({ status: 404, ingress: "", upstream_name: "", upstream_status: null });
+    } finally {
+      await p.close(100);
+    }
+  });
+});
+
+describe("advertised ports (controller pod behind a frontend)", () => {
+  it("X-Forwarded-Port and the ssl-redirect Location use the ports clients see", async () => {
+    const p = await startIngressProxy({
+      http: { host: "127.0.0.1", port: 0 },
+      getTable: () => table,
+      upstream: pods.upstream,
+      ports: { http: 80, https: 443 },
+    });
+    try {
+      const port = p.addresses.http?.port ?? 0;
+      const r = await send(port, "/x", "foo.bar.com");
+      expect(r.status).toBe(308);
+      expect(r.headers.location).toBe("https://foo.bar.com/x");
+      expect(echo(await send(port, "/ok", "fail")).headers["x-forwarded-port"]).toBe("80");
+    } finally {
+      await p.close(100);
+    }
+  });
+});
+
+describe("backend-protocol HTTPS", () => {
+  it("speaks TLS to the pod (certificate not verified, as ingress-nginx's default)", async () => {
+    const httpsMod = await import("node:https");
+    const pems = await generate([{ name: "commonName", value: "pod.local" }], {
+      keyType: "ec",
+      curve: "P-256",
+    });
+    const seen: string[] = [];
+    const upstream = httpsMod.createServer({ cert: pems.cert, key: pems.private }, (req, res) => {
+      seen.push(`${(req.socket as import("node:tls").TLSSocket).encrypted ? "tls" : "plain"} ${req.url}`);
+      res.end("secure-pod");
+    });
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+    const port = (upstream.address() as import("node:net").AddressInfo).port;
+    const state = makeState({
+      services: [{ name: "tls-app", ips: ["10.244.7.7"] }],
+      ingresses: [
+        ingress({
+          name: "tls-backend",
+          annotations: { [`${A}backend-protocol`]: "HTTPS" },
+          rules: [{ host: "secure", paths: [{ path: "/", service: "tls-app" }] }],
+        }),
+      ],
+    });
+    const t = compileRoutes(state);
+    const p = await startIngressProxy({
+      http: { host: "127.0.0.1", port: 0 },
+      getTable: () => t,
+      upstream: () => ({ host: "127.0.0.1", port }),
+    });
+    try {
+      const r = await send(p.addresses.http?.port ?? 0, "/hello", "secure");
+      expect(r.body).toBe("secure-pod");
+      expect(seen).toEqual(["tls /hello"]);
+    } finally {
+      await p.close(100);
+      upstream.closeAllConnections();
+      upstream.close();
+    }
   });
 });

@@ -19,11 +19,25 @@ function tableFor(generation: number): RouteTable {
   const svc = generation % 2 === 0 ? "blue" : "green";
   return compileRoutes(
     makeState({
-      services: [{ name: "blue", ips: ["10.244.1.1", "10.244.1.2"] }, { name: "green", ips: ["10.244.2.1"] }],
+      services: [
+        { name: "blue", ips: ["10.244.1.1", "10.244.1.2"] },
+        { name: "green", ips: ["10.244.2.1"] },
+      ],
       ingresses: [
         ingress({
           name: `gen-${generation}`,
-          rules: [{ host: "app", paths: [{ path: "/", service: svc }, ...Array.from({ length: generation % 7 }, (_, i) => ({ path: `/extra${i}`, service: "blue" }))] }],
+          rules: [
+            {
+              host: "app",
+              paths: [
+                { path: "/", service: svc },
+                ...Array.from({ length: generation % 7 }, (_, i) => ({
+                  path: `/extra${i}`,
+                  service: "blue",
+                })),
+              ],
+            },
+          ],
         }),
       ],
     }),
@@ -33,7 +47,11 @@ function tableFor(generation: number): RouteTable {
 beforeAll(async () => {
   pods = await startEchoPods(["10.244.1.1", "10.244.1.2", "10.244.2.1"]);
   current = tableFor(0);
-  proxy = await startIngressProxy({ http: { host: "127.0.0.1", port: 0 }, getTable: () => current, upstream: pods.upstream });
+  proxy = await startIngressProxy({
+    http: { host: "127.0.0.1", port: 0 },
+    getTable: () => current,
+    upstream: pods.upstream,
+  });
 });
 
 afterAll(async () => {

@@ -31,24 +31,72 @@ describe("michi route", () => {
     [
       "idp-system https",
       ["-f", "examples/idp-system", "https://auth.example.com/login?x=1", "-o", "json"],
-      { status: 200, ingress: "idp-system/idp-ingress", rule: { host: "auth.example.com", path: "/", pathType: "Prefix" }, backend: { service: "idp-system/idp-server", port: 80 }, upstreamPath: "/login?x=1", location: null },
+      {
+        status: 200,
+        ingress: "idp-system/idp-ingress",
+        rule: { host: "auth.example.com", path: "/", pathType: "Prefix" },
+        backend: { service: "idp-system/idp-server", port: 80 },
+        upstreamPath: "/login?x=1",
+        location: null,
+      },
     ],
-    ["idp-system http → 308", ["-f", "examples/idp-system", "http://auth.example.com/login", "-o", "json"], { status: 308, location: "https://auth.example.com/login", backend: null }],
-    ["idp-system body too large", ["-f", "examples/idp-system", "https://auth.example.com/upload", "-X", "POST", "--content-length", "20000000", "-o", "json"], { status: 413 }],
-    ["ALB host not served", ["-f", "examples/idp-system", "http://idp.example.com/", "-o", "json"], { status: 404, ingress: null }],
+    [
+      "idp-system http → 308",
+      ["-f", "examples/idp-system", "http://auth.example.com/login", "-o", "json"],
+      { status: 308, location: "https://auth.example.com/login", backend: null },
+    ],
+    [
+      "idp-system body too large",
+      [
+        "-f",
+        "examples/idp-system",
+        "https://auth.example.com/upload",
+        "-X",
+        "POST",
+        "--content-length",
+        "20000000",
+        "-o",
+        "json",
+      ],
+      { status: 413 },
+    ],
+    [
+      "ALB host not served",
+      ["-f", "examples/idp-system", "http://idp.example.com/", "-o", "json"],
+      { status: 404, ingress: null },
+    ],
     [
       "my-app rewrite",
       ["-f", "examples/my-app", "http://myapp.example.com/api/users", "-o", "json"],
-      { status: 200, ingress: "default/my-ingress", backend: { service: "default/api-service", port: 8080 }, upstreamPath: "/" },
+      {
+        status: 200,
+        ingress: "default/my-ingress",
+        backend: { service: "default/api-service", port: 8080 },
+        upstreamPath: "/",
+      },
     ],
-    ["Host header overrides the URL host", ["-f", "examples/my-app", "http://127.0.0.1:8080/", "--header", "Host: myapp.example.com", "-o", "json"], { status: 200, backend: { service: "default/web-service", port: 80 } }],
+    [
+      "Host header overrides the URL host",
+      [
+        "-f",
+        "examples/my-app",
+        "http://127.0.0.1:8080/",
+        "--header",
+        "Host: myapp.example.com",
+        "-o",
+        "json",
+      ],
+      { status: 200, backend: { service: "default/web-service", port: 80 } },
+    ],
   ])("%s", async (_d, args, want) => {
     const j = JSON.parse(await route(args)) as Record<string, unknown>;
     expect(j).toMatchObject(want);
   });
 
   it("lists endpoints (pod IP + resolved targetPort) and the annotations that applied", async () => {
-    const j = JSON.parse(await route(["-f", "examples/my-app", "http://myapp.example.com/api", "-o", "json"])) as {
+    const j = JSON.parse(
+      await route(["-f", "examples/my-app", "http://myapp.example.com/api", "-o", "json"]),
+    ) as {
       endpoints: { ip: string; port: number; pod?: string }[];
       annotations: { name: string; value: string }[];
     };

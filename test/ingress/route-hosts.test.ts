@@ -5,15 +5,24 @@
  */
 import { describe, expect, it } from "vitest";
 import type { IngressClass } from "../../src/api/types.js";
-import { compileRoutes } from "../../src/ingress/route-table.js";
 import { type RouteRequest, routeRequest } from "../../src/ingress/route-request.js";
+import { compileRoutes } from "../../src/ingress/route-table.js";
 import { ingress, makeState } from "./fixtures.js";
 
-const get = (host: string, path = "/", extra: Partial<RouteRequest> = {}): RouteRequest => ({ method: "GET", scheme: "http", host, path, ...extra });
+const get = (host: string, path = "/", extra: Partial<RouteRequest> = {}): RouteRequest => ({
+  method: "GET",
+  scheme: "http",
+  host,
+  path,
+  ...extra,
+});
 
 describe("conformance: host_rules.feature", () => {
   const state = makeState({
-    services: [{ name: "wildcard-foo-com", ips: ["10.244.1.1"] }, { name: "foo-bar-com", portName: "http", ips: ["10.244.1.2"] }],
+    services: [
+      { name: "wildcard-foo-com", ips: ["10.244.1.1"] },
+      { name: "foo-bar-com", portName: "http", ips: ["10.244.1.2"] },
+    ],
     ingresses: [
       ingress({
         name: "host-rules",
@@ -77,8 +86,24 @@ describe("server selection and merging", () => {
       makeState({
         services,
         ingresses: [
-          ingress({ name: "young", created: "2024-02-01T00:00:00Z", rules: [{ host: "h", paths: [{ path: "/x", service: "b" }, { path: "/y", service: "c" }] }] }),
-          ingress({ name: "old", created: "2024-01-01T00:00:00Z", rules: [{ host: "h", paths: [{ path: "/x", service: "a" }] }] }),
+          ingress({
+            name: "young",
+            created: "2024-02-01T00:00:00Z",
+            rules: [
+              {
+                host: "h",
+                paths: [
+                  { path: "/x", service: "b" },
+                  { path: "/y", service: "c" },
+                ],
+              },
+            ],
+          }),
+          ingress({
+            name: "old",
+            created: "2024-01-01T00:00:00Z",
+            rules: [{ host: "h", paths: [{ path: "/x", service: "a" }] }],
+          }),
         ],
       }),
     );
@@ -94,8 +119,16 @@ describe("server selection and merging", () => {
       makeState({
         services: [...services, { name: "a", namespace: "zz", ips: ["10.244.9.9"] }],
         ingresses: [
-          ingress({ name: "i", namespace: "zz", rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }] }),
-          ingress({ name: "i", namespace: "default", rules: [{ host: "h", paths: [{ path: "/", service: "b" }] }] }),
+          ingress({
+            name: "i",
+            namespace: "zz",
+            rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }],
+          }),
+          ingress({
+            name: "i",
+            namespace: "default",
+            rules: [{ host: "h", paths: [{ path: "/", service: "b" }] }],
+          }),
         ],
       }),
     );
@@ -104,8 +137,18 @@ describe("server selection and merging", () => {
 });
 
 describe("conformance: default_backend.feature and spec.defaultBackend", () => {
-  const services = [{ name: "echo-service", port: 8080, ips: ["10.244.1.1"] }, { name: "b", ips: ["10.244.1.2"] }];
-  const t = compileRoutes(makeState({ services, ingresses: [ingress({ name: "default-backend", defaultBackend: { service: "echo-service", port: 8080 } })] }));
+  const services = [
+    { name: "echo-service", port: 8080, ips: ["10.244.1.1"] },
+    { name: "b", ips: ["10.244.1.2"] },
+  ];
+  const t = compileRoutes(
+    makeState({
+      services,
+      ingresses: [
+        ingress({ name: "default-backend", defaultBackend: { service: "echo-service", port: 8080 } }),
+      ],
+    }),
+  );
   it.each([
     ["GET", "my-host", "/"],
     ["GET", "my-host", "/sub-path"],
@@ -122,7 +165,16 @@ describe("conformance: default_backend.feature and spec.defaultBackend", () => {
 
   it("an Ingress with rules and a defaultBackend uses it for its hosts' unmatched paths", () => {
     const t2 = compileRoutes(
-      makeState({ services, ingresses: [ingress({ name: "x", defaultBackend: { service: "echo-service", port: 8080 }, rules: [{ host: "h", paths: [{ path: "/b", service: "b" }] }] })] }),
+      makeState({
+        services,
+        ingresses: [
+          ingress({
+            name: "x",
+            defaultBackend: { service: "echo-service", port: 8080 },
+            rules: [{ host: "h", paths: [{ path: "/b", service: "b" }] }],
+          }),
+        ],
+      }),
     );
     expect(routeRequest(t2, get("h", "/b")).backend?.service).toBe("default/b");
     expect(routeRequest(t2, get("h", "/zzz")).backend?.service).toBe("default/echo-service");
@@ -142,26 +194,74 @@ describe("classes (ingress_class.feature)", () => {
     metadata: { name: "nginx", annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } },
     spec: { controller: "k8s.io/ingress-nginx" },
   };
-  const cases: { desc: string; className?: string | null; annotations?: Record<string, string>; classes?: IngressClass[]; served: boolean }[] = [
+  const cases: {
+    desc: string;
+    className?: string | null;
+    annotations?: Record<string, string>;
+    classes?: IngressClass[];
+    served: boolean;
+  }[] = [
     { desc: "ingressClassName nginx", className: "nginx", served: true },
     { desc: "invalid class name", className: "some-invalid-class-name", served: false },
-    { desc: "legacy annotation nginx", className: null, annotations: { "kubernetes.io/ingress.class": "nginx" }, served: true },
-    { desc: "legacy annotation alb", className: null, annotations: { "kubernetes.io/ingress.class": "alb" }, served: false },
+    {
+      desc: "legacy annotation nginx",
+      className: null,
+      annotations: { "kubernetes.io/ingress.class": "nginx" },
+      served: true,
+    },
+    {
+      desc: "legacy annotation alb",
+      className: null,
+      annotations: { "kubernetes.io/ingress.class": "alb" },
+      served: false,
+    },
     { desc: "class-less without default class", className: null, served: false },
     { desc: "class-less with default class", className: null, classes: [nginxDefault], served: true },
-    { desc: "custom class of michi's controller", className: "internal", classes: [{ kind: "IngressClass", metadata: { name: "internal" }, spec: { controller: "michi.dev/ingress" } }], served: true },
-    { desc: "class of another controller", className: "traefik", classes: [{ kind: "IngressClass", metadata: { name: "traefik" }, spec: { controller: "traefik.io/ingress-controller" } }], served: false },
+    {
+      desc: "custom class of michi's controller",
+      className: "internal",
+      classes: [
+        { kind: "IngressClass", metadata: { name: "internal" }, spec: { controller: "michi.dev/ingress" } },
+      ],
+      served: true,
+    },
+    {
+      desc: "class of another controller",
+      className: "traefik",
+      classes: [
+        {
+          kind: "IngressClass",
+          metadata: { name: "traefik" },
+          spec: { controller: "traefik.io/ingress-controller" },
+        },
+      ],
+      served: false,
+    },
   ];
   it.each(cases)("$desc → served=$served", ({ className, annotations, classes, served }) => {
     const t = compileRoutes(
-      makeState({ services, ...(classes ? { ingressClasses: classes } : {}), ingresses: [ingress({ name: "i", className: className ?? null, ...(annotations ? { annotations } : {}), rules })] }),
+      makeState({
+        services,
+        ...(classes ? { ingressClasses: classes } : {}),
+        ingresses: [
+          ingress({
+            name: "i",
+            className: className ?? null,
+            ...(annotations ? { annotations } : {}),
+            rules,
+          }),
+        ],
+      }),
     );
     expect(t.ingresses[0]?.served).toBe(served);
     expect(routeRequest(t, get("h")).status).toBe(served ? 200 : 404);
   });
 
   it("the classes option overrides the selection", () => {
-    const t = compileRoutes(makeState({ services, ingresses: [ingress({ name: "i", className: "alb", rules })] }), { classes: ["alb"] });
+    const t = compileRoutes(
+      makeState({ services, ingresses: [ingress({ name: "i", className: "alb", rules })] }),
+      { classes: ["alb"] },
+    );
     expect(routeRequest(t, get("h")).status).toBe(200);
   });
 });
@@ -170,8 +270,25 @@ describe("backends", () => {
   it("ready endpoints only, with the resolved target port; 503 when none are ready", () => {
     const t = compileRoutes(
       makeState({
-        services: [{ name: "a", port: 80, targetPort: 9376, ips: ["10.244.1.1", "!10.244.1.2", "10.244.2.3"] }, { name: "down", ips: ["!10.244.1.9"] }],
-        ingresses: [ingress({ name: "i", rules: [{ host: "h", paths: [{ path: "/", service: "a" }, { path: "/down", service: "down" }, { path: "/missing", service: "nope" }] }] })],
+        services: [
+          { name: "a", port: 80, targetPort: 9376, ips: ["10.244.1.1", "!10.244.1.2", "10.244.2.3"] },
+          { name: "down", ips: ["!10.244.1.9"] },
+        ],
+        ingresses: [
+          ingress({
+            name: "i",
+            rules: [
+              {
+                host: "h",
+                paths: [
+                  { path: "/", service: "a" },
+                  { path: "/down", service: "down" },
+                  { path: "/missing", service: "nope" },
+                ],
+              },
+            ],
+          }),
+        ],
       }),
     );
     const d = routeRequest(t, get("h"));
@@ -186,7 +303,10 @@ describe("backends", () => {
   });
 
   it("port by name", () => {
-    const state = makeState({ services: [{ name: "a", portName: "http", port: 80, targetPort: 8080, ips: ["10.244.1.1"] }], ingresses: [] });
+    const state = makeState({
+      services: [{ name: "a", portName: "http", port: 80, targetPort: 8080, ips: ["10.244.1.1"] }],
+      ingresses: [],
+    });
     const ing = ingress({ name: "i", rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }] });
     const path = ing.spec?.rules?.[0]?.http?.paths[0];
     if (path?.backend.service) path.backend.service.port = { name: "http" };

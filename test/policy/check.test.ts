@@ -6,8 +6,8 @@
  * external IPs.
  */
 import { describe, expect, it } from "vitest";
-import { compilePolicy } from "../../src/policy/engine.js";
 import { formatCheck, runCheck } from "../../src/policy/check.js";
+import { compilePolicy } from "../../src/policy/engine.js";
 import { E2E_MODEL_YAML, makeState, parseYAML } from "./fixture.js";
 
 const np = (name: string, ns: string, spec: string) =>
@@ -23,7 +23,7 @@ const allowB = np(
 const port81FromY = np(
   "allow-81-from-y",
   "x",
-  "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n      ports:\n        - port: 81",
+  '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n      ports:\n        - port: 81',
 );
 
 describe("check explanations", () => {
@@ -46,7 +46,9 @@ describe("check explanations", () => {
       to: "x/a",
       port: 80,
       allowed: true,
-      egress: ["egress: allowed — pod x/b is not isolated for egress (no policy with Egress in policyTypes selects it)"],
+      egress: [
+        "egress: allowed — pod x/b is not isolated for egress (no policy with Egress in policyTypes selects it)",
+      ],
       ingress: [
         "ingress: allowed — pod x/a is isolated for ingress by x/x-a-allows-x-b",
         "  admitted by x/x-a-allows-x-b ingress[0].from[0] (podSelector pod=b), every port",
@@ -60,7 +62,9 @@ describe("check explanations", () => {
       to: "x/a",
       port: 80,
       allowed: false,
-      egress: ["egress: allowed — pod x/c is not isolated for egress (no policy with Egress in policyTypes selects it)"],
+      egress: [
+        "egress: allowed — pod x/c is not isolated for egress (no policy with Egress in policyTypes selects it)",
+      ],
       ingress: [
         "ingress: DENIED — pod x/a is isolated for ingress by x/x-a-allows-x-b, and no rule admits pod x/c on TCP/80",
         "  x/x-a-allows-x-b ingress[0]: peer mismatch — from[0] podSelector pod=b: pod x/c (pod=c) does not match podSelector pod=b",
@@ -73,7 +77,9 @@ describe("check explanations", () => {
       to: "x/a",
       port: 80,
       allowed: false,
-      egress: ["egress: allowed — pod y/b is not isolated for egress (no policy with Egress in policyTypes selects it)"],
+      egress: [
+        "egress: allowed — pod y/b is not isolated for egress (no policy with Egress in policyTypes selects it)",
+      ],
       ingress: [
         "ingress: DENIED — pod x/a is isolated for ingress by x/x-a-allows-x-b, and no rule admits pod y/b on TCP/80",
         "  x/x-a-allows-x-b ingress[0]: peer mismatch — from[0] podSelector pod=b: without a namespaceSelector it selects pods in x only; y/b is in y",
@@ -86,7 +92,9 @@ describe("check explanations", () => {
       to: "x/a",
       port: 80,
       allowed: false,
-      egress: ["egress: allowed — pod y/a is not isolated for egress (no policy with Egress in policyTypes selects it)"],
+      egress: [
+        "egress: allowed — pod y/a is not isolated for egress (no policy with Egress in policyTypes selects it)",
+      ],
       ingress: [
         "ingress: DENIED — pod x/a is isolated for ingress by x/allow-81-from-y, and no rule admits pod y/a on TCP/80",
         "  x/allow-81-from-y ingress[0]: port mismatch — from[0] matches, but TCP/80 is not in ports[0] TCP/81",
@@ -99,7 +107,9 @@ describe("check explanations", () => {
       to: "x/a",
       port: 81,
       allowed: false,
-      egress: ["egress: allowed — pod z/a is not isolated for egress (no policy with Egress in policyTypes selects it)"],
+      egress: [
+        "egress: allowed — pod z/a is not isolated for egress (no policy with Egress in policyTypes selects it)",
+      ],
       ingress: [
         "ingress: DENIED — pod x/a is isolated for ingress by x/allow-81-from-y, and no rule admits pod z/a on TCP/81",
         "  x/allow-81-from-y ingress[0]: peer mismatch — from[0] namespaceSelector kubernetes.io/metadata.name=y: namespace z (kubernetes.io/metadata.name=z) does not match namespaceSelector kubernetes.io/metadata.name=y",
@@ -123,12 +133,18 @@ describe("check explanations", () => {
     },
     {
       desc: "UDP-only rule does not open TCP",
-      policies: np("udp-only", "x", "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - port: 81\n          protocol: UDP"),
+      policies: np(
+        "udp-only",
+        "x",
+        "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - port: 81\n          protocol: UDP",
+      ),
       from: "y/a",
       to: "x/a",
       port: 81,
       allowed: false,
-      egress: ["egress: allowed — pod y/a is not isolated for egress (no policy with Egress in policyTypes selects it)"],
+      egress: [
+        "egress: allowed — pod y/a is not isolated for egress (no policy with Egress in policyTypes selects it)",
+      ],
       ingress: [
         "ingress: DENIED — pod x/a is isolated for ingress by x/udp-only, and no rule admits pod y/a on TCP/81",
         "  x/udp-only ingress[0]: port mismatch — every source matches, but TCP/81 is not in ports[0] UDP/81",
@@ -136,12 +152,18 @@ describe("check explanations", () => {
     },
     {
       desc: "external source matched by an ipBlock",
-      policies: np("from-outside", "x", "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - ipBlock:\n            cidr: 192.0.2.0/24\n            except: [192.0.2.128/25]"),
+      policies: np(
+        "from-outside",
+        "x",
+        "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - ipBlock:\n            cidr: 192.0.2.0/24\n            except: [192.0.2.128/25]",
+      ),
       from: "192.0.2.7",
       to: "x/a",
       port: 80,
       allowed: true,
-      egress: ["egress: allowed — 192.0.2.7 (outside the cluster) is not a pod; no policy applies on this side"],
+      egress: [
+        "egress: allowed — 192.0.2.7 (outside the cluster) is not a pod; no policy applies on this side",
+      ],
       ingress: [
         "ingress: allowed — pod x/a is isolated for ingress by x/from-outside",
         "  admitted by x/from-outside ingress[0].from[0] (ipBlock 192.0.2.0/24 except 192.0.2.128/25), every port",
@@ -149,12 +171,18 @@ describe("check explanations", () => {
     },
     {
       desc: "external source in the except range",
-      policies: np("from-outside", "x", "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - ipBlock:\n            cidr: 192.0.2.0/24\n            except: [192.0.2.128/25]"),
+      policies: np(
+        "from-outside",
+        "x",
+        "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - ipBlock:\n            cidr: 192.0.2.0/24\n            except: [192.0.2.128/25]",
+      ),
       from: "192.0.2.200",
       to: "x/a",
       port: 80,
       allowed: false,
-      egress: ["egress: allowed — 192.0.2.200 (outside the cluster) is not a pod; no policy applies on this side"],
+      egress: [
+        "egress: allowed — 192.0.2.200 (outside the cluster) is not a pod; no policy applies on this side",
+      ],
       ingress: [
         "ingress: DENIED — pod x/a is isolated for ingress by x/from-outside, and no rule admits 192.0.2.200 (outside the cluster) on TCP/80",
         "  x/from-outside ingress[0]: peer mismatch — from[0] ipBlock 192.0.2.0/24 except 192.0.2.128/25: 192.0.2.200: it is in except 192.0.2.128/25",
@@ -163,7 +191,12 @@ describe("check explanations", () => {
   ];
 
   it.each(cases)("$desc", (c) => {
-    const r = runCheck(engineWith(c.policies), { from: c.from, to: c.to, port: c.port, protocol: c.protocol ?? "TCP" });
+    const r = runCheck(engineWith(c.policies), {
+      from: c.from,
+      to: c.to,
+      port: c.port,
+      protocol: c.protocol ?? "TCP",
+    });
     expect(r.allowed).toBe(c.allowed);
     expect(r.connections).toHaveLength(1);
     const conn = r.connections[0]!;
@@ -188,9 +221,20 @@ ${allowB}`;
   it("translates a service to its backend and named target port", () => {
     const engine = compilePolicy(makeState(parseYAML(objects)));
     const r = runCheck(engine, { from: "x/b", to: "service/x/svc-a", port: 8080, protocol: "TCP" });
-    expect(r.service).toEqual({ name: "service/x/svc-a", port: 8080, protocol: "TCP", targetPorts: [80], backends: 1 });
+    expect(r.service).toEqual({
+      name: "service/x/svc-a",
+      port: 8080,
+      protocol: "TCP",
+      targetPorts: [80],
+      backends: 1,
+    });
     expect(r.connections.map((c) => [c.to, c.port, c.allowed])).toEqual([["x/a", 80, true]]);
-    const viaDNS = runCheck(engine, { from: "x/c", to: "svc-a.x.svc.cluster.local", port: 8080, protocol: "TCP" });
+    const viaDNS = runCheck(engine, {
+      from: "x/c",
+      to: "svc-a.x.svc.cluster.local",
+      port: 8080,
+      protocol: "TCP",
+    });
     expect(viaDNS.allowed).toBe(false);
     expect(viaDNS.to).toBe("service/x/svc-a (svc-a.x.svc.cluster.local)");
     expect(runCheck(engine, { from: "x/b", to: "svc-a.x", port: 8080, protocol: "TCP" }).allowed).toBe(true);
@@ -206,27 +250,40 @@ ${allowB}`;
   it("treats a pod's IP as that pod", () => {
     const engine = compilePolicy(makeState(parseYAML(objects)));
     const state = engine.state;
-    const r = runCheck(engine, { from: state.pods.find((p) => p.metadata?.namespace === "y" && p.metadata.name === "b")!.status!.podIP!, to: "x/a", port: 80, protocol: "TCP" });
+    const r = runCheck(engine, {
+      from: state.pods.find((p) => p.metadata?.namespace === "y" && p.metadata.name === "b")!.status!.podIP!,
+      to: "x/a",
+      port: 80,
+      protocol: "TCP",
+    });
     expect(r.from).toMatch(/^y\/b \(/);
     expect(r.allowed).toBe(false);
   });
 
   it("allows traffic from the pod's own node only", () => {
-    const engine = compilePolicy(makeState(parseYAML(`${E2E_MODEL_YAML}${np("deny", "x", "  podSelector: {}\n  ingress: []")}`)));
+    const engine = compilePolicy(
+      makeState(parseYAML(`${E2E_MODEL_YAML}${np("deny", "x", "  podSelector: {}\n  ingress: []")}`)),
+    );
     const xa = engine.state.index.pod("x", "a")!;
-    const own = engine.state.nodes.find((n) => n.metadata?.name === xa.spec?.nodeName)!.status!.addresses![0]!.address;
-    const other = engine.state.nodes.find((n) => n.metadata?.name !== xa.spec?.nodeName)!.status!.addresses![0]!.address;
+    const own = engine.state.nodes.find((n) => n.metadata?.name === xa.spec?.nodeName)!.status!.addresses![0]!
+      .address;
+    const other = engine.state.nodes.find((n) => n.metadata?.name !== xa.spec?.nodeName)!.status!
+      .addresses![0]!.address;
     const fromOwn = runCheck(engine, { from: own, to: "x/a", port: 80, protocol: "TCP" });
     expect(fromOwn.allowed).toBe(true);
     expect(fromOwn.connections[0]!.ingress.reason).toBe("node");
     const fromOther = runCheck(engine, { from: other, to: "x/a", port: 80, protocol: "TCP" });
     expect(fromOther.allowed).toBe(false);
-    expect(fromOther.connections[0]!.ingress.explanation[1]).toBe("  x/deny: no ingress rules (denies all ingress)");
+    expect(fromOther.connections[0]!.ingress.explanation[1]).toBe(
+      "  x/deny: no ingress rules (denies all ingress)",
+    );
   });
 
   it("formats a human report", () => {
     const engine = compilePolicy(makeState(parseYAML(objects)));
-    const text = formatCheck(runCheck(engine, { from: "x/c", to: "service/x/svc-a", port: 8080, protocol: "TCP" }));
+    const text = formatCheck(
+      runCheck(engine, { from: "x/c", to: "service/x/svc-a", port: 8080, protocol: "TCP" }),
+    );
     expect(text).toContain("x/c → service/x/svc-a TCP/8080: DENIED");
     expect(text).toContain("service/x/svc-a port 8080/TCP → 1 backend(s) on target port 80");
     expect(text).toContain("x/x-a-allows-x-b ingress[0]: peer mismatch");
@@ -240,5 +297,27 @@ ${allowB}`;
   ])("reports a bad target %s", (to, msg) => {
     const engine = compilePolicy(makeState(parseYAML(objects)));
     expect(() => runCheck(engine, { from: "x/b", to, port: 80, protocol: "TCP" })).toThrow(msg);
+  });
+});
+
+describe("node traffic", () => {
+  it("a pod may always reach its own node, not another node when egress-isolated", () => {
+    const engine = compilePolicy(
+      makeState(
+        parseYAML(`${E2E_MODEL_YAML}${np("deny-egress", "x", "  podSelector: {}\n  policyTypes: [Egress]")}`),
+      ),
+    );
+    const xa = engine.state.index.pod("x", "a")!;
+    const ips = (own: boolean) =>
+      engine.state.nodes.find((n) => (n.metadata?.name === xa.spec?.nodeName) === own)!.status!.addresses![0]!
+        .address;
+    const toOwn = runCheck(engine, { from: "x/a", to: ips(true), port: 10250, protocol: "TCP" });
+    expect(toOwn.allowed).toBe(true);
+    expect(toOwn.connections[0]!.egress.explanation[0]).toMatch(
+      /^egress: allowed — traffic to the pod's own node \(node node-\d \(10\.1\.0\.\d\)\) is always allowed$/,
+    );
+    expect(runCheck(engine, { from: "x/a", to: ips(false), port: 10250, protocol: "TCP" }).allowed).toBe(
+      false,
+    );
   });
 });

@@ -46,28 +46,84 @@ afterEach(() => {
 
 describe("michi check", () => {
   it("prints the JSON contract", async () => {
-    const r = await michi(["check", "-f", MODEL, "-f", POLICY, "--from", "x/c", "--to", "x/a", "--port", "80", "-o", "json"]);
+    const r = await michi([
+      "check",
+      "-f",
+      MODEL,
+      "-f",
+      POLICY,
+      "--from",
+      "x/c",
+      "--to",
+      "x/a",
+      "--port",
+      "80",
+      "-o",
+      "json",
+    ]);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({
       allowed: false,
       egress: { allowed: true, isolated: false },
       ingress: { allowed: false, isolated: true, policies: ["x/x-a-allows-x-b"] },
     });
-    expect(j.connections[0].ingress.misses).toEqual([{ policy: "x/x-a-allows-x-b", rules: [{ rule: 0, peer: -1, portMatched: false }] }]);
+    expect(j.connections[0].ingress.misses).toEqual([
+      { policy: "x/x-a-allows-x-b", rules: [{ rule: 0, peer: -1, portMatched: false }] },
+    ]);
     expect(r.code).toBe(0);
   });
 
   it("--exit-code makes a denied verdict exit 1, an allowed one 0", async () => {
-    const denied = await michi(["check", "-f", MODEL, "-f", POLICY, "--from", "x/c", "--to", "x/a", "--port", "80", "--exit-code"]);
+    const denied = await michi([
+      "check",
+      "-f",
+      MODEL,
+      "-f",
+      POLICY,
+      "--from",
+      "x/c",
+      "--to",
+      "x/a",
+      "--port",
+      "80",
+      "--exit-code",
+    ]);
     expect(denied.code).toBe(1);
     expect(denied.out).toContain("x/c → x/a TCP/80: DENIED");
-    const allowed = await michi(["check", "-f", MODEL, "-f", POLICY, "--from", "x/b", "--to", "x/a", "--port", "80", "--exit-code"]);
+    const allowed = await michi([
+      "check",
+      "-f",
+      MODEL,
+      "-f",
+      POLICY,
+      "--from",
+      "x/b",
+      "--to",
+      "x/a",
+      "--port",
+      "80",
+      "--exit-code",
+    ]);
     expect(allowed.code).toBe(0);
-    expect(allowed.out).toContain("admitted by x/x-a-allows-x-b ingress[0].from[0] (podSelector pod=b), every port");
+    expect(allowed.out).toContain(
+      "admitted by x/x-a-allows-x-b ingress[0].from[0] (podSelector pod=b), every port",
+    );
   });
 
   it("judges every pod of a workload (idp-system)", async () => {
-    const r = await michi(["check", "-f", "examples/idp-system", "--from", "deployment/idp-system/frontend", "--to", "deployment/idp-system/idp-server", "--port", "8080", "-o", "json"]);
+    const r = await michi([
+      "check",
+      "-f",
+      "examples/idp-system",
+      "--from",
+      "deployment/idp-system/frontend",
+      "--to",
+      "deployment/idp-system/idp-server",
+      "--port",
+      "8080",
+      "-o",
+      "json",
+    ]);
     const j = JSON.parse(r.out);
     expect(j.allowed).toBe(false);
     expect(j.connections).toHaveLength(6);
@@ -78,14 +134,30 @@ describe("michi check", () => {
     [["--port", "0"], "--port: expected a port number"],
     [["--port", "80", "--protocol", "ICMP"], "--protocol: expected TCP, UDP or SCTP"],
   ])("rejects bad flags %j", async (flags, msg) => {
-    await expect(michi(["check", "-f", MODEL, "--from", "x/a", "--to", "x/b", ...flags])).rejects.toThrow(msg);
+    await expect(michi(["check", "-f", MODEL, "--from", "x/a", "--to", "x/b", ...flags])).rejects.toThrow(
+      msg,
+    );
   });
 });
 
 describe("michi matrix", () => {
   it("prints every ordered pair in the JSON contract", async () => {
-    const r = await michi(["matrix", "-f", MODEL, "-f", POLICY, "--ports", "80", "--protocols", "TCP", "-o", "json"]);
-    const j = JSON.parse(r.out) as { results: { from: string; to: string; port: number; protocol: string; allowed: boolean }[] };
+    const r = await michi([
+      "matrix",
+      "-f",
+      MODEL,
+      "-f",
+      POLICY,
+      "--ports",
+      "80",
+      "--protocols",
+      "TCP",
+      "-o",
+      "json",
+    ]);
+    const j = JSON.parse(r.out) as {
+      results: { from: string; to: string; port: number; protocol: string; allowed: boolean }[];
+    };
     // The model's 9 pods plus the ingress controller pod michi runs in ingress-nginx.
     expect(j.results).toHaveLength(100);
     const denied = j.results.filter((x) => !x.allowed).map((x) => `${x.from}>${x.to}`);
@@ -99,7 +171,13 @@ describe("michi matrix", () => {
       "z/b>x/a",
       "z/c>x/a",
     ]);
-    expect(j.results.find((x) => x.from === "x/b" && x.to === "x/a")).toEqual({ from: "x/b", to: "x/a", port: 80, protocol: "TCP", allowed: true });
+    expect(j.results.find((x) => x.from === "x/b" && x.to === "x/a")).toEqual({
+      from: "x/b",
+      to: "x/a",
+      port: 80,
+      protocol: "TCP",
+      allowed: true,
+    });
   });
 
   it("prints a terminal table", async () => {
@@ -118,7 +196,13 @@ describe("michi matrix", () => {
 
   it("defaults to every declared containerPort", async () => {
     const r = await michi(["matrix", "-f", MODEL, "-n", "y", "-o", "csv"]);
-    const ports = new Set(r.out.trim().split("\n").slice(1).map((l) => l.split(",").slice(2, 4).join("/")));
+    const ports = new Set(
+      r.out
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(",").slice(2, 4).join("/")),
+    );
     expect([...ports].sort()).toEqual(["80/SCTP", "80/TCP", "80/UDP", "81/SCTP", "81/TCP", "81/UDP"]);
   });
 
@@ -133,7 +217,17 @@ describe("michi matrix", () => {
   });
 
   it("groups by workload (idp-system)", async () => {
-    const r = await michi(["matrix", "-f", "examples/idp-system", "--ports", "8080", "--group-by", "workload", "-n", "idp-system"]);
+    const r = await michi([
+      "matrix",
+      "-f",
+      "examples/idp-system",
+      "--ports",
+      "8080",
+      "--group-by",
+      "workload",
+      "-n",
+      "idp-system",
+    ]);
     expect(r.out).toContain("idp-system/deployment/idp-server");
     expect(r.out.split("\n").find((l) => l.includes("deployment/idp-server"))).toMatch(/X X X X X$/);
   });
@@ -148,9 +242,15 @@ describe("michi matrix", () => {
 describe("michi lint", () => {
   it("idp-system: warnings only, exit 0; --strict exits 1", async () => {
     const r = await michi(["lint", "-f", "examples/idp-system", "-o", "json"]);
-    const j = JSON.parse(r.out) as { findings: { code: string; severity: string }[]; errors: number; warnings: number };
+    const j = JSON.parse(r.out) as {
+      findings: { code: string; severity: string }[];
+      errors: number;
+      warnings: number;
+    };
     expect(j.errors).toBe(0);
-    expect(j.findings.map((f) => f.code)).toEqual(expect.arrayContaining(["NamespaceSelectorOnNameLabel", "SelectorMatchesNothing", "NoDNSEgressTCP"]));
+    expect(j.findings.map((f) => f.code)).toEqual(
+      expect.arrayContaining(["NamespaceSelectorOnNameLabel", "SelectorMatchesNothing", "NoDNSEgressTCP"]),
+    );
     expect(r.code).toBe(0);
     expect((await michi(["lint", "-f", "examples/idp-system", "--strict"])).code).toBe(1);
   });

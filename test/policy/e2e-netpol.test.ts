@@ -81,7 +81,10 @@ const cases: Case[] = [
             "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - podSelector: {}\n          namespaceSelector: {}",
           ),
         checks: [
-          tcp(80, all().expectAllIngress("x/a", true).expectAllIngress("x/b", false).expectAllIngress("x/c", false)),
+          tcp(
+            80,
+            all().expectAllIngress("x/a", true).expectAllIngress("x/b", false).expectAllIngress("x/c", false),
+          ),
         ],
       },
     ],
@@ -106,9 +109,16 @@ const cases: Case[] = [
         apply: np(
           "allow-client-a-via-ns-selector",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}',
         ),
-        checks: [tcp(80, all().expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false))],
+        checks: [
+          tcp(
+            80,
+            all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
+        ],
       },
     ],
   },
@@ -132,9 +142,16 @@ const cases: Case[] = [
         apply: np(
           "allow-ns-y-match-selector",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchExpressions:\n              - {key: kubernetes.io/metadata.name, operator: In, values: [\"y\"]}",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchExpressions:\n              - {key: kubernetes.io/metadata.name, operator: In, values: ["y"]}',
         ),
-        checks: [tcp(80, all().expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false))],
+        checks: [
+          tcp(
+            80,
+            all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
+        ],
       },
     ],
   },
@@ -160,7 +177,9 @@ const cases: Case[] = [
           "x",
           "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchExpressions:\n              - {key: kubernetes.io/metadata.name, operator: NotIn, values: [x]}\n          podSelector:\n            matchLabels: {pod: b}",
         ),
-        checks: [tcp(80, all().expectAllIngress("x/a", false).expect("y/b", "x/a", true).expect("z/b", "x/a", true))],
+        checks: [
+          tcp(80, all().expectAllIngress("x/a", false).expect("y/b", "x/a", true).expect("z/b", "x/a", true)),
+        ],
       },
     ],
   },
@@ -194,7 +213,9 @@ const cases: Case[] = [
           "x",
           "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {pod: b}\n        - podSelector:\n            matchLabels: {pod: c}",
         ),
-        checks: [tcp(80, all().expectAllIngress("x/a", false).expect("x/b", "x/a", true).expect("x/c", "x/a", true))],
+        checks: [
+          tcp(80, all().expectAllIngress("x/a", false).expect("x/b", "x/a", true).expect("x/c", "x/a", true)),
+        ],
       },
     ],
   },
@@ -205,7 +226,7 @@ const cases: Case[] = [
         apply: np(
           "allow-ns-y-pod-a-via-namespace-pod-selector",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n          podSelector:\n            matchLabels: {pod: a}",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n          podSelector:\n            matchLabels: {pod: a}',
         ),
         checks: [tcp(80, all().expectAllIngress("x/a", false).expect("y/a", "x/a", true))],
       },
@@ -218,7 +239,7 @@ const cases: Case[] = [
         apply: np(
           "allow-client-a-via-ns-selector",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n      ports:\n        - port: 81\n          protocol: TCP",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n      ports:\n        - port: 81\n          protocol: TCP',
         ),
         checks: [
           tcp(
@@ -240,10 +261,15 @@ const cases: Case[] = [
         apply: np(
           "allow-client-a-via-ns-selector",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n      ports:\n        - port: 81\n          protocol: TCP",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n      ports:\n        - port: 81\n          protocol: TCP',
         ),
         checks: [
-          tcp(81, all().expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+          tcp(
+            81,
+            all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
           tcp(80, all().expectAllIngress("x/a", false)),
         ],
       },
@@ -251,10 +277,15 @@ const cases: Case[] = [
         apply: np(
           "allow-client-a-via-ns-selector-80",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n      ports:\n        - port: 80\n          protocol: TCP",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n      ports:\n        - port: 80\n          protocol: TCP',
         ),
         checks: [
-          tcp(80, all().expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+          tcp(
+            80,
+            all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
         ],
       },
     ],
@@ -272,7 +303,11 @@ const cases: Case[] = [
     desc: "should allow ingress access on one named port",
     steps: [
       {
-        apply: np("allow-all", "x", "  podSelector: {}\n  ingress:\n    - ports:\n        - port: serve-81-tcp"),
+        apply: np(
+          "allow-all",
+          "x",
+          "  podSelector: {}\n  ingress:\n    - ports:\n        - port: serve-81-tcp",
+        ),
         checks: [tcp(81, all()), tcp(80, all().expectPeer({}, { ns: "x" }, false))],
       },
     ],
@@ -284,10 +319,15 @@ const cases: Case[] = [
         apply: np(
           "allow-client-a-via-ns-selector-80",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n      ports:\n        - port: serve-80-tcp\n          protocol: TCP",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n      ports:\n        - port: serve-80-tcp\n          protocol: TCP',
         ),
         checks: [
-          tcp(80, all().expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false)),
+          tcp(
+            80,
+            all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
           tcp(81, all().expectAllIngress("x/a", false)),
         ],
       },
@@ -297,7 +337,11 @@ const cases: Case[] = [
     desc: "should allow egress access on one named port",
     steps: [
       {
-        apply: np("allow-egress", "x", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports:\n        - port: serve-80-tcp"),
+        apply: np(
+          "allow-egress",
+          "x",
+          "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports:\n        - port: serve-80-tcp",
+        ),
         checks: [tcp(80, all()), tcp(81, all().expectPeer({ ns: "x" }, {}, false))],
       },
     ],
@@ -305,7 +349,10 @@ const cases: Case[] = [
   {
     desc: "should enforce updated policy (allow-all mutated to deny-all)",
     steps: [
-      { apply: np("allow-all-mutate-to-deny-all", "x", "  podSelector: {}\n  ingress:\n    - {}"), checks: [tcp(81, all())] },
+      {
+        apply: np("allow-all-mutate-to-deny-all", "x", "  podSelector: {}\n  ingress:\n    - {}"),
+        checks: [tcp(81, all())],
+      },
       {
         apply: np("allow-all-mutate-to-deny-all", "x", "  podSelector: {}\n  ingress: []"),
         checks: [tcp(81, all().expectPeer({}, { ns: "x" }, false))],
@@ -341,7 +388,10 @@ const cases: Case[] = [
         checks: [tcp(80, all().expectAllIngress("x/a", false))],
       },
       {
-        model: E2E_MODEL_YAML.replace("  name: b\n  namespace: x\n  labels:\n", "  name: b\n  namespace: x\n  labels:\n    pod2: updated\n"),
+        model: E2E_MODEL_YAML.replace(
+          "  name: b\n  namespace: x\n  labels:\n",
+          "  name: b\n  namespace: x\n  labels:\n    pod2: updated\n",
+        ),
         checks: [tcp(80, all().expectAllIngress("x/a", false).expect("x/b", "x/a", true))],
       },
     ],
@@ -350,8 +400,17 @@ const cases: Case[] = [
     desc: "should deny ingress from pods on other namespaces",
     steps: [
       {
-        apply: np("deny-empty-policy", "x", "  podSelector: {}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {}"),
-        checks: [tcp(80, all().expectPeer({ ns: "y" }, { ns: "x" }, false).expectPeer({ ns: "z" }, { ns: "x" }, false))],
+        apply: np(
+          "deny-empty-policy",
+          "x",
+          "  podSelector: {}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {}",
+        ),
+        checks: [
+          tcp(
+            80,
+            all().expectPeer({ ns: "y" }, { ns: "x" }, false).expectPeer({ ns: "z" }, { ns: "x" }, false),
+          ),
+        ],
       },
     ],
   },
@@ -359,11 +418,18 @@ const cases: Case[] = [
     desc: "should deny ingress access to updated pod",
     steps: [
       {
-        apply: np("deny-ingress-via-label-selector", "x", "  podSelector:\n    matchLabels: {target: isolated}\n  ingress: []"),
+        apply: np(
+          "deny-ingress-via-label-selector",
+          "x",
+          "  podSelector:\n    matchLabels: {target: isolated}\n  ingress: []",
+        ),
         checks: [tcp(80, all())],
       },
       {
-        model: E2E_MODEL_YAML.replace("  name: a\n  namespace: x\n  labels:\n", "  name: a\n  namespace: x\n  labels:\n    target: isolated\n"),
+        model: E2E_MODEL_YAML.replace(
+          "  name: a\n  namespace: x\n  labels:\n",
+          "  name: a\n  namespace: x\n  labels:\n    target: isolated\n",
+        ),
         checks: [tcp(80, all().expectAllIngress("x/a", false))],
       },
     ],
@@ -372,7 +438,11 @@ const cases: Case[] = [
     desc: "should deny egress from pods based on PodSelector",
     steps: [
       {
-        apply: np("deny-egress-pod-a", "x", "  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]"),
+        apply: np(
+          "deny-egress-pod-a",
+          "x",
+          "  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]",
+        ),
         checks: [tcp(80, all().expectAllEgress("x/a", false))],
       },
     ],
@@ -397,7 +467,10 @@ const cases: Case[] = [
         ),
         checks: [
           tcp(80, all().expectAllIngress("x/a", false).expect("x/b", "x/a", true)),
-          tcp(81, all().expectAllIngress("x/a", false).expectAllEgress("x/a", false).expect("x/b", "x/a", true)),
+          tcp(
+            81,
+            all().expectAllIngress("x/a", false).expectAllEgress("x/a", false).expect("x/b", "x/a", true),
+          ),
         ],
       },
     ],
@@ -410,7 +483,7 @@ const cases: Case[] = [
           np(
             "allow-to-ns-y-pod-a",
             "x",
-            "  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n          podSelector:\n            matchLabels: {pod: a}",
+            '  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n          podSelector:\n            matchLabels: {pod: a}',
           ) +
           np(
             "allow-from-xa-on-ya-match-selector",
@@ -442,7 +515,7 @@ const cases: Case[] = [
         apply: np(
           "allow-to-ns-y-pod-a",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n          podSelector:\n            matchLabels: {pod: a}",
+          '  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n          podSelector:\n            matchLabels: {pod: a}',
         ),
         checks: [tcp(80, all().expectAllEgress("x/a", false).expect("x/a", "y/a", true))],
       },
@@ -452,8 +525,15 @@ const cases: Case[] = [
     desc: "should enforce ingress policy allowing any port traffic to a server on a specific protocol",
     steps: [
       {
-        apply: np("allow-ingress-by-proto", "x", "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - protocol: TCP"),
-        checks: [tcp(80, all()), { port: 80, protocol: "UDP", want: all().expectPeer({}, { ns: "x", pod: "a" }, false) }],
+        apply: np(
+          "allow-ingress-by-proto",
+          "x",
+          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - protocol: TCP",
+        ),
+        checks: [
+          tcp(80, all()),
+          { port: 80, protocol: "UDP", want: all().expectPeer({}, { ns: "x", pod: "a" }, false) },
+        ],
       },
     ],
   },
@@ -461,28 +541,53 @@ const cases: Case[] = [
     desc: "should enforce multiple ingress policies with ingress allow-all policy taking precedence",
     steps: [
       {
-        apply: np("allow-ingress-port-80", "x", "  podSelector: {}\n  ingress:\n    - ports:\n        - port: 80"),
+        apply: np(
+          "allow-ingress-port-80",
+          "x",
+          "  podSelector: {}\n  ingress:\n    - ports:\n        - port: 80",
+        ),
         checks: [tcp(81, all().expectPeer({}, { ns: "x" }, false))],
       },
-      { apply: np("allow-ingress", "x", "  podSelector: {}\n  ingress:\n    - {}"), checks: [tcp(81, all())] },
+      {
+        apply: np("allow-ingress", "x", "  podSelector: {}\n  ingress:\n    - {}"),
+        checks: [tcp(81, all())],
+      },
     ],
   },
   {
     desc: "should enforce multiple egress policies with egress allow-all policy taking precedence",
     steps: [
       {
-        apply: np("allow-egress-port-80", "x", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports:\n        - port: 80"),
+        apply: np(
+          "allow-egress-port-80",
+          "x",
+          "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports:\n        - port: 80",
+        ),
         checks: [tcp(81, all().expectPeer({ ns: "x" }, {}, false))],
       },
-      { apply: np("allow-egress", "x", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - {}"), checks: [tcp(81, all())] },
+      {
+        apply: np("allow-egress", "x", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - {}"),
+        checks: [tcp(81, all())],
+      },
     ],
   },
   {
     desc: "should enforce policies to check ingress and egress policies can be controlled independently based on PodSelector",
     steps: [
-      { apply: np("allow-egress-for-target", "x", "  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - {}"), checks: [tcp(80, all())] },
       {
-        apply: np("deny-ingress-via-label-selector", "x", "  podSelector:\n    matchLabels: {pod: a}\n  ingress: []"),
+        apply: np(
+          "allow-egress-for-target",
+          "x",
+          "  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - {}",
+        ),
+        checks: [tcp(80, all())],
+      },
+      {
+        apply: np(
+          "deny-ingress-via-label-selector",
+          "x",
+          "  podSelector:\n    matchLabels: {pod: a}\n  ingress: []",
+        ),
         checks: [tcp(80, all().expectAllIngress("x/a", false))],
       },
     ],
@@ -500,7 +605,11 @@ const cases: Case[] = [
           ),
         checks: [
           tcp(81, all().expectPeer({}, { ns: "x" }, false)),
-          { port: 81, protocol: "SCTP", want: all().expectPeer({}, { ns: "x" }, false).expectAllIngress("x/a", true) },
+          {
+            port: 81,
+            protocol: "SCTP",
+            want: all().expectPeer({}, { ns: "x" }, false).expectAllIngress("x/a", true),
+          },
         ],
       },
     ],
@@ -509,7 +618,11 @@ const cases: Case[] = [
     desc: "should properly isolate pods that are selected by a policy allowing SCTP, even if the plugin doesn't support SCTP",
     steps: [
       {
-        apply: np("allow-only-sctp-ingress-on-port-80", "x", "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - port: 80\n          protocol: SCTP"),
+        apply: np(
+          "allow-only-sctp-ingress-on-port-80",
+          "x",
+          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - port: 80\n          protocol: SCTP",
+        ),
         checks: [tcp(81, all().expectAllIngress("x/a", false))],
       },
     ],
@@ -518,7 +631,11 @@ const cases: Case[] = [
     desc: "should not allow access by TCP when a policy specifies only UDP",
     steps: [
       {
-        apply: np("allow-only-udp-ingress-on-port-81", "x", "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - port: 81\n          protocol: UDP"),
+        apply: np(
+          "allow-only-udp-ingress-on-port-81",
+          "x",
+          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - ports:\n        - port: 81\n          protocol: UDP",
+        ),
         checks: [tcp(81, all().expectAllIngress("x/a", false)), { port: 81, protocol: "UDP", want: all() }],
       },
     ],
@@ -530,7 +647,7 @@ const cases: Case[] = [
         apply: np(
           "allow-ns-y-match-selector-for-immutable-ns-label",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - namespaceSelector:\n            matchExpressions:\n              - {key: kubernetes.io/metadata.name, operator: NotIn, values: [\"y\"]}",
+          '  podSelector:\n    matchLabels: {pod: a}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - namespaceSelector:\n            matchExpressions:\n              - {key: kubernetes.io/metadata.name, operator: NotIn, values: ["y"]}',
         ),
         checks: [tcp(80, all().expectPeer({ ns: "x", pod: "a" }, { ns: "y" }, false))],
       },
@@ -552,11 +669,23 @@ const cases: Case[] = [
         apply: np(
           "allow-ingress-on-port-81-ns-x",
           "x",
-          "  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: \"y\"}\n      ports:\n        - port: 81\n          protocol: UDP\n        - port: 81\n          protocol: SCTP",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n      ports:\n        - port: 81\n          protocol: UDP\n        - port: 81\n          protocol: SCTP',
         ),
         checks: [
-          { port: 81, protocol: "UDP", want: all().expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false) },
-          { port: 81, protocol: "SCTP", want: all().expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false).expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false) },
+          {
+            port: 81,
+            protocol: "UDP",
+            want: all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          },
+          {
+            port: 81,
+            protocol: "SCTP",
+            want: all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          },
           tcp(81, all().expectAllIngress("x/a", false)),
         ],
       },
@@ -581,7 +710,9 @@ function run(c: Case, build: Builder) {
     if (step.apply) policies = [...policies, ...parseYAML(step.apply)];
     const engine = compilePolicy(build([...parseYAML(model), ...policies]));
     for (const chk of step.checks) {
-      expect(actualGrid(engine, P, chk.port, chk.protocol), `${chk.protocol}/${chk.port}`).toBe(chk.want.grid());
+      expect(actualGrid(engine, P, chk.port, chk.protocol), `${chk.protocol}/${chk.port}`).toBe(
+        chk.want.grid(),
+      );
     }
   }
 }
@@ -590,7 +721,9 @@ describe.each(builders)("upstream e2e netpol cases (%s)", (_, build) => {
   it.each(cases)("$desc", (c) => run(c, build));
 
   it("renders an explicit truth table (default-deny-ingress in x, TCP/80)", () => {
-    const engine = compilePolicy(makeState([...parseYAML(E2E_MODEL_YAML), ...parseYAML(cases[0]!.steps[0]!.apply!)]));
+    const engine = compilePolicy(
+      makeState([...parseYAML(E2E_MODEL_YAML), ...parseYAML(cases[0]!.steps[0]!.apply!)]),
+    );
     expect(actualGrid(engine, P, 80, "TCP")).toBe(
       [
         "    x/a x/b x/c y/a y/b y/c z/a z/b z/c",
@@ -616,7 +749,11 @@ describe.each(builders)("upstream e2e netpol ipBlock cases (%s)", (_, makeState)
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: { name, namespace: "x" },
-    spec: { podSelector: { matchLabels: { pod: "a" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock }] }] },
+    spec: {
+      podSelector: { matchLabels: { pod: "a" } },
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock }] }],
+    },
   });
   const large = (ip: string) => {
     // makeLargeCIDRForIP: the /4 around the IP.
@@ -625,26 +762,45 @@ describe.each(builders)("upstream e2e netpol ipBlock cases (%s)", (_, makeState)
   };
 
   it("should allow egress access to server in CIDR block", () => {
-    const engine = compilePolicy(makeState([...base, egressTo("allow-client-a-via-cidr-egress-rule", { cidr: `${ipOf("y/b")}/32` })]));
-    expect(actualGrid(engine, P, 80, "TCP")).toBe(all().expectAllEgress("x/a", false).expect("x/a", "y/b", true).grid());
+    const engine = compilePolicy(
+      makeState([...base, egressTo("allow-client-a-via-cidr-egress-rule", { cidr: `${ipOf("y/b")}/32` })]),
+    );
+    expect(actualGrid(engine, P, 80, "TCP")).toBe(
+      all().expectAllEgress("x/a", false).expect("x/a", "y/b", true).grid(),
+    );
   });
 
   it("should enforce except clause while egress access to server in CIDR block", () => {
-    const policy = egressTo("allow-client-a-via-cidr-egress-rule", { cidr: large(ipOf("x/b")), except: [`${ipOf("x/b")}/32`] });
+    const policy = egressTo("allow-client-a-via-cidr-egress-rule", {
+      cidr: large(ipOf("x/b")),
+      except: [`${ipOf("x/b")}/32`],
+    });
     const engine = compilePolicy(makeState([...base, policy]));
     expect(actualGrid(engine, P, 80, "TCP")).toBe(all().expect("x/a", "x/b", false).grid());
   });
 
   it("should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Except is allowed (update replaces)", () => {
-    const first = egressTo("allow-client-a-via-cidr-egress-rule", { cidr: large(ipOf("x/b")), except: [`${ipOf("x/b")}/32`] });
+    const first = egressTo("allow-client-a-via-cidr-egress-rule", {
+      cidr: large(ipOf("x/b")),
+      except: [`${ipOf("x/b")}/32`],
+    });
     const second = egressTo("allow-client-a-via-cidr-egress-rule", { cidr: `${ipOf("x/b")}/32` });
     const engine = compilePolicy(makeState([...base, first, second]));
-    expect(actualGrid(engine, P, 80, "TCP")).toBe(all().expectAllEgress("x/a", false).expect("x/a", "x/b", true).grid());
+    expect(actualGrid(engine, P, 80, "TCP")).toBe(
+      all().expectAllEgress("x/a", false).expect("x/a", "x/b", true).grid(),
+    );
   });
 
   it("should stop enforcing policies after they are deleted", () => {
-    const withPolicy = compilePolicy(makeState([...base, ...parseYAML(np("deny-all", "x", "  podSelector: {}\n  policyTypes: [Ingress, Egress]"))]));
-    expect(actualGrid(withPolicy, P, 80, "TCP")).toBe(all().expectPeer({ ns: "x" }, {}, false).expectPeer({}, { ns: "x" }, false).grid());
+    const withPolicy = compilePolicy(
+      makeState([
+        ...base,
+        ...parseYAML(np("deny-all", "x", "  podSelector: {}\n  policyTypes: [Ingress, Egress]")),
+      ]),
+    );
+    expect(actualGrid(withPolicy, P, 80, "TCP")).toBe(
+      all().expectPeer({ ns: "x" }, {}, false).expectPeer({}, { ns: "x" }, false).grid(),
+    );
     expect(actualGrid(compilePolicy(makeState(base)), P, 80, "TCP")).toBe(all().grid());
   });
 });

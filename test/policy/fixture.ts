@@ -80,7 +80,9 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
         const nodeIdx = Number(p.spec.nodeName.replace(/^node-/, "")) - 1;
         const nodeIP = `10.1.0.${nodeIdx + 1}`;
         perNode[nodeIdx] = (perNode[nodeIdx] ?? 0) + 1;
-        const ip = p.spec.hostNetwork ? nodeIP : (p.status?.podIP ?? `10.244.${nodeIdx}.${perNode[nodeIdx]! + 1}`);
+        const ip = p.spec.hostNetwork
+          ? nodeIP
+          : (p.status?.podIP ?? `10.244.${nodeIdx}.${perNode[nodeIdx]! + 1}`);
         p.status = { ...p.status, podIP: ip, podIPs: [{ ip }], hostIP: nodeIP, phase: "Running" };
         pods.push(p);
         break;
@@ -112,13 +114,16 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
     const sel = s.spec.selector;
     const ns = s.metadata?.namespace ?? "default";
     const backends = pods.filter(
-      (p) => p.metadata?.namespace === ns && Object.entries(sel).every(([k, v]) => p.metadata?.labels?.[k] === v),
+      (p) =>
+        p.metadata?.namespace === ns && Object.entries(sel).every(([k, v]) => p.metadata?.labels?.[k] === v),
     );
     const ports = (s.spec.ports ?? []).map((sp) => {
       const tp = sp.targetPort ?? sp.port;
       let port = typeof tp === "number" ? tp : undefined;
       if (port === undefined) {
-        const cps: ContainerPort[] = backends.flatMap((b) => b.spec?.containers.flatMap((c) => c.ports ?? []) ?? []);
+        const cps: ContainerPort[] = backends.flatMap(
+          (b) => b.spec?.containers.flatMap((c) => c.ports ?? []) ?? [],
+        );
         port = cps.find((cp) => cp.name === tp)?.containerPort;
       }
       return { ...(sp.name ? { name: sp.name } : {}), port: port ?? 0, protocol: sp.protocol ?? "TCP" };
@@ -126,7 +131,11 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
     slices.push({
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
-      metadata: { name: `${s.metadata?.name}-abc`, namespace: ns, labels: { "kubernetes.io/service-name": s.metadata?.name ?? "" } },
+      metadata: {
+        name: `${s.metadata?.name}-abc`,
+        namespace: ns,
+        labels: { "kubernetes.io/service-name": s.metadata?.name ?? "" },
+      },
       addressType: "IPv4",
       endpoints: backends.map((b) => ({
         addresses: [b.status?.podIP ?? ""],
@@ -142,7 +151,9 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
   const podByKey = new Map(pods.map((p) => [key(p), p]));
   const podByIP = new Map<string, Pod>();
   for (const p of pods) if (p.status?.podIP && !p.spec?.hostNetwork) podByIP.set(p.status.podIP, p);
-  for (const p of pods) if (p.status?.podIP && p.spec?.hostNetwork && !podByIP.has(p.status.podIP)) podByIP.set(p.status.podIP, p);
+  for (const p of pods)
+    if (p.status?.podIP && p.spec?.hostNetwork && !podByIP.has(p.status.podIP))
+      podByIP.set(p.status.podIP, p);
   return {
     config: defaultConfig,
     namespaces: nsList,
@@ -171,7 +182,9 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
       service: (ns, n) => services.find((s) => key(s) === `${ns}/${n}`),
       serviceByClusterIP: (ip) => services.find((s) => s.spec?.clusterIP === ip),
       slicesForService: (ns, n) =>
-        slices.filter((s) => s.metadata?.namespace === ns && s.metadata?.labels?.["kubernetes.io/service-name"] === n),
+        slices.filter(
+          (s) => s.metadata?.namespace === ns && s.metadata?.labels?.["kubernetes.io/service-name"] === n,
+        ),
       secret: (ns, n) => secrets.find((s) => key(s) === `${ns}/${n}`),
       nodeByIP: (ip) => nodes.find((x) => x.status?.addresses?.some((a) => a.address === ip)),
     },

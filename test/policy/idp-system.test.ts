@@ -45,13 +45,33 @@ const tables: { port: number; protocol: Protocol; rows: string[] }[] = [
     protocol: "TCP",
     rows: ["..X.....", "..X.....", "XXXXXXXX", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."],
   },
-  { port: 5432, protocol: "TCP", rows: ["..X.....", "..X.....", "XXX.XXXX", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."] },
-  { port: 6379, protocol: "TCP", rows: ["..X.....", "..X.....", "XXXX.XXX", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."] },
+  {
+    port: 5432,
+    protocol: "TCP",
+    rows: ["..X.....", "..X.....", "XXX.XXXX", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."],
+  },
+  {
+    port: 6379,
+    protocol: "TCP",
+    rows: ["..X.....", "..X.....", "XXXX.XXX", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."],
+  },
   // The DNS rule (any namespace, UDP 53) lets idp-server reach every pod on UDP 53 (but not its own replicas' ingress).
-  { port: 53, protocol: "UDP", rows: ["..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."] },
-  { port: 53, protocol: "TCP", rows: ["..X.....", "..X.....", "XXXXXXXX", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."] },
+  {
+    port: 53,
+    protocol: "UDP",
+    rows: ["..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."],
+  },
+  {
+    port: 53,
+    protocol: "TCP",
+    rows: ["..X.....", "..X.....", "XXXXXXXX", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."],
+  },
   // 0.0.0.0/0:443 also matches pod IPs (as the upstream e2e suite expects of ipBlocks).
-  { port: 443, protocol: "TCP", rows: ["..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."] },
+  {
+    port: 443,
+    protocol: "TCP",
+    rows: ["..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X.....", "..X....."],
+  },
 ];
 
 describe("idp-system truth tables (per workload)", () => {
@@ -67,7 +87,8 @@ describe("idp-system truth tables (per workload)", () => {
 });
 
 describe("idp-system explanations", () => {
-  const check = (from: string, to: string, port: number, protocol: Protocol = "TCP") => runCheck(engine, { from, to, port, protocol });
+  const check = (from: string, to: string, port: number, protocol: Protocol = "TCP") =>
+    runCheck(engine, { from, to, port, protocol });
 
   it("ingress controller → idp-server is admitted by the first ingress rule", () => {
     const r = check("deployment/ingress-nginx/ingress-nginx-controller", "service/idp-system/idp-server", 80);
@@ -75,7 +96,9 @@ describe("idp-system explanations", () => {
     expect(r.service?.targetPorts).toEqual([8080]);
     expect(r.connections).toHaveLength(3);
     expect(new Set(r.connections.map((c) => c.ingress.rule))).toEqual(
-      new Set(["idp-system/idp-server-network-policy ingress[0].from[0] (namespaceSelector name=ingress-nginx), ports[0] (TCP/8080)"]),
+      new Set([
+        "idp-system/idp-server-network-policy ingress[0].from[0] (namespaceSelector name=ingress-nginx), ports[0] (TCP/8080)",
+      ]),
     );
   });
 
@@ -94,14 +117,18 @@ describe("idp-system explanations", () => {
   it("idp-server → postgres-0 is admitted by egress[0]", () => {
     const r = check("deployment/idp-system/idp-server", "idp-system/postgres-0", 5432);
     expect(r.allowed).toBe(true);
-    expect(r.connections[0]!.egress.rule).toBe("idp-system/idp-server-network-policy egress[0].to[0] (podSelector app=postgres), ports[0] (TCP/5432)");
+    expect(r.connections[0]!.egress.rule).toBe(
+      "idp-system/idp-server-network-policy egress[0].to[0] (podSelector app=postgres), ports[0] (TCP/5432)",
+    );
     expect(r.connections[0]!.ingress.reason).toBe("not-isolated");
   });
 
   it("DNS: UDP 53 to kube-dns is admitted, TCP 53 is a port mismatch", () => {
     const udp = check("deployment/idp-system/idp-server", "service/kube-system/kube-dns", 53, "UDP");
     expect(udp.allowed).toBe(true);
-    expect(udp.connections[0]!.egress.rule).toBe("idp-system/idp-server-network-policy egress[2].to[0] (namespaceSelector {}), ports[0] (UDP/53)");
+    expect(udp.connections[0]!.egress.rule).toBe(
+      "idp-system/idp-server-network-policy egress[2].to[0] (namespaceSelector {}), ports[0] (UDP/53)",
+    );
     const tcp = check("deployment/idp-system/idp-server", "service/kube-system/kube-dns", 53, "TCP");
     expect(tcp.allowed).toBe(false);
     expect(tcp.connections[0]!.egress.explanation).toContain(
@@ -112,7 +139,9 @@ describe("idp-system explanations", () => {
   it("external HTTPS is admitted by the ipBlock rule, HTTP is not", () => {
     const https = check("deployment/idp-system/idp-server", "93.184.216.34", 443);
     expect(https.allowed).toBe(true);
-    expect(https.connections[0]!.egress.rule).toBe("idp-system/idp-server-network-policy egress[3].to[0] (ipBlock 0.0.0.0/0), ports[0] (TCP/443)");
+    expect(https.connections[0]!.egress.rule).toBe(
+      "idp-system/idp-server-network-policy egress[3].to[0] (ipBlock 0.0.0.0/0), ports[0] (TCP/443)",
+    );
     const http = check("deployment/idp-system/idp-server", "93.184.216.34", 80);
     expect(http.allowed).toBe(false);
     expect(http.connections[0]!.egress.explanation[0]).toBe(

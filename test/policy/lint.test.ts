@@ -22,8 +22,10 @@ spec:
     - name: coredns
       ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53, protocol: TCP}]
 `;
-const lint = (yaml: string) => lintCluster(compilePolicy(makeState(parseYAML(`${E2E_MODEL_YAML}${COREDNS}${yaml}`))));
-const brief = (ds: Diagnostic[]) => ds.map((d) => `${d.severity} ${d.code} ${d.kind}/${d.namespace}/${d.name} ${d.field ?? ""}`);
+const lint = (yaml: string) =>
+  lintCluster(compilePolicy(makeState(parseYAML(`${E2E_MODEL_YAML}${COREDNS}${yaml}`))));
+const brief = (ds: Diagnostic[]) =>
+  ds.map((d) => `${d.severity} ${d.code} ${d.kind}/${d.namespace}/${d.name} ${d.field ?? ""}`);
 
 describe("lint checks", () => {
   const cases: { desc: string; yaml: string; want: string[]; message?: RegExp; suggestion?: RegExp }[] = [
@@ -37,7 +39,10 @@ describe("lint checks", () => {
     },
     {
       desc: "DNS over UDP only",
-      yaml: np("dns-udp", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 53, protocol: UDP}]"),
+      yaml: np(
+        "dns-udp",
+        "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 53, protocol: UDP}]",
+      ),
       want: ["warning NoDNSEgressTCP NetworkPolicy/x/dns-udp spec.egress"],
     },
     {
@@ -50,7 +55,10 @@ describe("lint checks", () => {
     },
     {
       desc: "DNS rule pointing at the wrong namespace",
-      yaml: np("dns-wrong", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - podSelector: {matchLabels: {k8s-app: kube-dns}}\n      ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]"),
+      yaml: np(
+        "dns-wrong",
+        "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - podSelector: {matchLabels: {k8s-app: kube-dns}}\n      ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]",
+      ),
       want: [
         "error NoDNSEgress NetworkPolicy/x/dns-wrong spec.egress",
         "warning SelectorMatchesNothing NetworkPolicy/x/dns-wrong spec.egress[0].to[0].podSelector",
@@ -63,25 +71,38 @@ describe("lint checks", () => {
     },
     {
       desc: "namespaceSelector on a hand-set name label that matches nothing",
-      yaml: np("from-mon", "  podSelector: {}\n  ingress:\n    - from:\n        - namespaceSelector: {matchLabels: {name: \"y\"}}"),
-      want: ["warning SelectorMatchesNothing NetworkPolicy/x/from-mon spec.ingress[0].from[0].namespaceSelector"],
+      yaml: np(
+        "from-mon",
+        '  podSelector: {}\n  ingress:\n    - from:\n        - namespaceSelector: {matchLabels: {name: "y"}}',
+      ),
+      want: [
+        "warning SelectorMatchesNothing NetworkPolicy/x/from-mon spec.ingress[0].from[0].namespaceSelector",
+      ],
       suggestion: /kubernetes\.io\/metadata\.name: y/,
     },
     {
       desc: "namespaceSelector on a hand-set name label that matches",
       yaml: `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: mon, labels: {name: mon}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: prom, namespace: mon}\nspec: {containers: [{name: p}]}\n${np("from-mon", "  podSelector: {}\n  ingress:\n    - from:\n        - namespaceSelector: {matchLabels: {name: mon}}")}`,
-      want: ["warning NamespaceSelectorOnNameLabel NetworkPolicy/x/from-mon spec.ingress[0].from[0].namespaceSelector"],
+      want: [
+        "warning NamespaceSelectorOnNameLabel NetworkPolicy/x/from-mon spec.ingress[0].from[0].namespaceSelector",
+      ],
       suggestion: /kubernetes\.io\/metadata\.name: mon/,
     },
     {
       desc: "podSelector peer that matches no pod (podSelector alone looks in the policy's namespace)",
-      yaml: np("from-dns", "  podSelector: {}\n  ingress:\n    - from:\n        - podSelector: {matchLabels: {k8s-app: kube-dns}}"),
+      yaml: np(
+        "from-dns",
+        "  podSelector: {}\n  ingress:\n    - from:\n        - podSelector: {matchLabels: {k8s-app: kube-dns}}",
+      ),
       want: ["warning SelectorMatchesNothing NetworkPolicy/x/from-dns spec.ingress[0].from[0].podSelector"],
       message: /namespace x \(a podSelector without namespaceSelector only looks there\)/,
     },
     {
       desc: "named ingress port no selected pod declares",
-      yaml: np("named", "  podSelector: {}\n  ingress:\n    - ports: [{port: http}, {port: serve-80-tcp}, {port: serve-80-udp}]"),
+      yaml: np(
+        "named",
+        "  podSelector: {}\n  ingress:\n    - ports: [{port: http}, {port: serve-80-tcp}, {port: serve-80-udp}]",
+      ),
       want: [
         "warning NamedPortNotDeclared NetworkPolicy/x/named spec.ingress[0].ports[0].port",
         "warning NamedPortNotDeclared NetworkPolicy/x/named spec.ingress[0].ports[2].port",
@@ -89,12 +110,18 @@ describe("lint checks", () => {
     },
     {
       desc: "named egress port the destination pods do not declare",
-      yaml: np("named-egress", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n    - to:\n        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n      ports: [{port: serve-80-tcp}]"),
+      yaml: np(
+        "named-egress",
+        "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n    - to:\n        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n      ports: [{port: serve-80-tcp}]",
+      ),
       want: ["warning NamedPortNotDeclared NetworkPolicy/x/named-egress spec.egress[1].ports[0].port"],
     },
     {
       desc: "egress rules without Egress in explicit policyTypes",
-      yaml: np("ignored", "  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n    - {}\n  egress:\n    - ports: [{port: 443}]"),
+      yaml: np(
+        "ignored",
+        "  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n    - {}\n  egress:\n    - ports: [{port: 443}]",
+      ),
       want: ["warning RulesIgnoredByPolicyTypes NetworkPolicy/x/ignored spec.egress"],
     },
     {
@@ -106,7 +133,10 @@ describe("lint checks", () => {
     {
       desc: "service targetPorts: named not declared (error), number not exposed (warning)",
       yaml: "---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: x}\nspec:\n  selector: {pod: a}\n  ports:\n    - {name: a, port: 80, targetPort: http}\n    - {name: b, port: 81, targetPort: 9999}\n    - {name: c, port: 82, targetPort: serve-81-tcp}\n",
-      want: ["error TargetPortNotFound Service/x/s spec.ports[0].targetPort", "warning TargetPortNotExposed Service/x/s spec.ports[1].targetPort"],
+      want: [
+        "error TargetPortNotFound Service/x/s spec.ports[0].targetPort",
+        "warning TargetPortNotExposed Service/x/s spec.ports[1].targetPort",
+      ],
     },
     {
       desc: "ingress backends and TLS secrets",

@@ -22,10 +22,9 @@ import { referenceAllowed } from "./reference.js";
 
 const nsNames = ["x", "y", "z"];
 const labelsArb = (keys: Record<string, string[]>) =>
-  fc.record(
-    Object.fromEntries(Object.entries(keys).map(([k, vs]) => [k, fc.constantFrom(...vs)])),
-    { requiredKeys: [] },
-  ) as fc.Arbitrary<Record<string, string>>;
+  fc.record(Object.fromEntries(Object.entries(keys).map(([k, vs]) => [k, fc.constantFrom(...vs)])), {
+    requiredKeys: [],
+  }) as fc.Arbitrary<Record<string, string>>;
 
 const podLabels = labelsArb({ app: ["a", "b", "c"], tier: ["f", "b"] });
 const nsLabels = labelsArb({ env: ["prod", "dev"], team: ["t1"] });
@@ -45,11 +44,15 @@ const selectorArb = (keys: Record<string, string[]>): fc.Arbitrary<LabelSelector
     fc
       .record({
         key: fc.constantFrom(...Object.keys(keys)),
-        operator: fc.constantFrom("In", "NotIn", "Exists", "DoesNotExist") as fc.Arbitrary<"In" | "NotIn" | "Exists" | "DoesNotExist">,
+        operator: fc.constantFrom("In", "NotIn", "Exists", "DoesNotExist") as fc.Arbitrary<
+          "In" | "NotIn" | "Exists" | "DoesNotExist"
+        >,
         values: fc.subarray(Object.values(keys).flat(), { minLength: 1 }),
       })
       .map((e) => ({
-        matchExpressions: [e.operator === "Exists" || e.operator === "DoesNotExist" ? { key: e.key, operator: e.operator } : e],
+        matchExpressions: [
+          e.operator === "Exists" || e.operator === "DoesNotExist" ? { key: e.key, operator: e.operator } : e,
+        ],
       })),
   );
 
@@ -101,7 +104,11 @@ const policyArb = fc.record({
 const podArb = fc.record({
   ns: fc.constantFrom(...nsNames),
   labels: podLabels,
-  ports: fc.subarray(portPool.slice(1), { maxLength: 3 }).chain((ps) => fc.boolean().map((h) => (h ? [portPool[0]!, ...ps.filter((p) => p.name !== "http")] : ps))),
+  ports: fc
+    .subarray(portPool.slice(1), { maxLength: 3 })
+    .chain((ps) =>
+      fc.boolean().map((h) => (h ? [portPool[0]!, ...ps.filter((p) => p.name !== "http")] : ps)),
+    ),
   hostNetwork: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
   node: fc.constantFrom("node-1", "node-2"),
 });
@@ -126,15 +133,25 @@ describe("engine and matrix agree with the reference evaluator", () => {
     fc.assert(
       fc.property(clusterArb, (cl) => {
         const objects: KubeObject[] = [];
-        nsNames.forEach((n, i) => objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: n, labels: cl.namespaces[i]! } }));
-        cl.pods.forEach((p, i) =>
+        nsNames.forEach((n, i) => {
+          objects.push({
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: n, labels: cl.namespaces[i]! },
+          });
+        });
+        cl.pods.forEach((p, i) => {
           objects.push({
             apiVersion: "v1",
             kind: "Pod",
             metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels },
-            spec: { nodeName: p.node, ...(p.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: "c", ports: p.ports }] },
-          }),
-        );
+            spec: {
+              nodeName: p.node,
+              ...(p.hostNetwork ? { hostNetwork: true } : {}),
+              containers: [{ name: "c", ports: p.ports }],
+            },
+          });
+        });
         for (const p of cl.policies) {
           objects.push({
             apiVersion: "networking.k8s.io/v1",
@@ -156,7 +173,12 @@ describe("engine and matrix agree with the reference evaluator", () => {
           for (const s of state.pods) {
             for (const d of state.pods) {
               const want = referenceAllowed(state, s, d, c.port, c.protocol);
-              const got = engine.decide({ src: { kind: "pod", pod: s }, dst: { kind: "pod", pod: d }, port: c.port, protocol: c.protocol }).allowed;
+              const got = engine.decide({
+                src: { kind: "pod", pod: s },
+                dst: { kind: "pod", pod: d },
+                port: c.port,
+                protocol: c.protocol,
+              }).allowed;
               const at = `${s.metadata?.namespace}/${s.metadata?.name} -> ${d.metadata?.namespace}/${d.metadata?.name} ${c.protocol}/${c.port}`;
               expect(got, `decide ${at}`).toBe(want);
               expect(matrix.allowed(s, d, pi), `matrix ${at}`).toBe(want);
@@ -169,9 +191,16 @@ describe("engine and matrix agree with the reference evaluator", () => {
           const podNet = state.pods.filter((p) => !p.spec?.hostNetwork);
           for (const cls of matrix.classIndex.classes) {
             const rep = cls.rep.pod;
-            const out = podNet.filter((d) => d !== rep && referenceAllowed(state, rep, d, c.port, c.protocol)).length;
-            const inn = podNet.filter((s) => s !== rep && referenceAllowed(state, s, rep, c.port, c.protocol)).length;
-            expect([reaches[cls.id], reachedBy[cls.id]], `class ${cls.rep.key} ${c.protocol}/${c.port}`).toEqual([out, inn]);
+            const out = podNet.filter(
+              (d) => d !== rep && referenceAllowed(state, rep, d, c.port, c.protocol),
+            ).length;
+            const inn = podNet.filter(
+              (s) => s !== rep && referenceAllowed(state, s, rep, c.port, c.protocol),
+            ).length;
+            expect(
+              [reaches[cls.id], reachedBy[cls.id]],
+              `class ${cls.rep.key} ${c.protocol}/${c.port}`,
+            ).toEqual([out, inn]);
           }
         });
       }),

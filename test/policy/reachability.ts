@@ -31,7 +31,8 @@ export class Reachability {
     return this;
   }
   expectPeer(from: PeerSel, to: PeerSel, v: boolean): this {
-    for (const f of this.pods) for (const t of this.pods) if (matches(from, f) && matches(to, t)) this.expect(f, t, v);
+    for (const f of this.pods)
+      for (const t of this.pods) if (matches(from, f) && matches(to, t)) this.expect(f, t, v);
     return this;
   }
   expectAllIngress(to: string, v: boolean): this {
@@ -54,7 +55,9 @@ export class Reachability {
 export function gridOf(pods: readonly string[], allowed: (from: string, to: string) => boolean): string {
   const w = Math.max(...pods.map((p) => p.length));
   const head = `${" ".repeat(w)} ${pods.map((p) => p.padEnd(w)).join(" ")}`;
-  const rows = pods.map((f) => `${f.padEnd(w)} ${pods.map((t) => (allowed(f, t) ? "." : "X").padEnd(w)).join(" ")}`);
+  const rows = pods.map(
+    (f) => `${f.padEnd(w)} ${pods.map((t) => (allowed(f, t) ? "." : "X").padEnd(w)).join(" ")}`,
+  );
   return [head, ...rows].map((l) => l.trimEnd()).join("\n");
 }
 
@@ -72,12 +75,14 @@ export function actualGrid(
   port: number,
   protocol: Protocol,
 ): string {
-  return gridOf(pods, (f, t) =>
-    engine.decide({
-      src: { kind: "pod", pod: podOf(engine.state, f) },
-      dst: { kind: "pod", pod: podOf(engine.state, t) },
-      port,
-      protocol,
-    }).allowed,
+  return gridOf(
+    pods,
+    (f, t) =>
+      engine.decide({
+        src: { kind: "pod", pod: podOf(engine.state, f) },
+        dst: { kind: "pod", pod: podOf(engine.state, t) },
+        port,
+        protocol,
+      }).allowed,
   );
 }

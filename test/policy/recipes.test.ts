@@ -52,17 +52,24 @@ const recipes: Recipe[] = [
   },
   {
     desc: "02 limit traffic to an application",
-    yaml: np("api-allow", "  podSelector:\n    matchLabels: {app: bookstore, role: api}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {app: bookstore}"),
+    yaml: np(
+      "api-allow",
+      "  podSelector:\n    matchLabels: {app: bookstore, role: api}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {app: bookstore}",
+    ),
     checks: [
       {
         port: 80,
-        want: all().expectAllIngress("default/api", false).expect("default/db", "default/api", true).expect("default/search", "default/api", true),
+        want: all()
+          .expectAllIngress("default/api", false)
+          .expect("default/db", "default/api", true)
+          .expect("default/search", "default/api", true),
       },
     ],
   },
   {
     desc: "02a allow all traffic to an application (overrides web-deny-all)",
-    yaml: WEB_DENY_ALL + np("web-allow-all", "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - {}"),
+    yaml:
+      WEB_DENY_ALL + np("web-allow-all", "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - {}"),
     checks: [{ port: 80, want: all() }],
     external: [{ from: "203.0.113.9", to: "default/web", port: 80, allowed: true }],
   },
@@ -73,20 +80,43 @@ const recipes: Recipe[] = [
   },
   {
     desc: "04 deny traffic from other namespaces",
-    yaml: np("deny-from-other-namespaces", "  podSelector:\n    matchLabels: {}\n  ingress:\n    - from:\n        - podSelector: {}"),
-    checks: [{ port: 80, want: all().expectPeer({}, { ns: "default" }, false).expectPeer({ ns: "default" }, { ns: "default" }, true) }],
+    yaml: np(
+      "deny-from-other-namespaces",
+      "  podSelector:\n    matchLabels: {}\n  ingress:\n    - from:\n        - podSelector: {}",
+    ),
+    checks: [
+      {
+        port: 80,
+        want: all()
+          .expectPeer({}, { ns: "default" }, false)
+          .expectPeer({ ns: "default" }, { ns: "default" }, true),
+      },
+    ],
   },
   {
     desc: "05 allow traffic to an application from all namespaces",
-    yaml: WEB_DENY_ALL + np("web-allow-all-namespaces", "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from:\n        - namespaceSelector: {}"),
+    yaml:
+      WEB_DENY_ALL +
+      np(
+        "web-allow-all-namespaces",
+        "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from:\n        - namespaceSelector: {}",
+      ),
     checks: [{ port: 80, want: all() }],
     // Every pod, but not the outside world.
     external: [{ from: "203.0.113.9", to: "default/web", port: 80, allowed: false }],
   },
   {
     desc: "06 allow all traffic from a namespace",
-    yaml: np("web-allow-prod", "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {purpose: production}"),
-    checks: [{ port: 80, want: all().expectAllIngress("default/web", false).expect("prod/client", "default/web", true) }],
+    yaml: np(
+      "web-allow-prod",
+      "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {purpose: production}",
+    ),
+    checks: [
+      {
+        port: 80,
+        want: all().expectAllIngress("default/web", false).expect("prod/client", "default/web", true),
+      },
+    ],
   },
   {
     desc: "07 allow traffic from some pods in another namespace",
@@ -94,7 +124,12 @@ const recipes: Recipe[] = [
       "web-allow-all-ns-monitoring",
       "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {team: operations}\n          podSelector:\n            matchLabels: {type: monitoring}",
     ),
-    checks: [{ port: 80, want: all().expectAllIngress("default/web", false).expect("other/mon", "default/web", true) }],
+    checks: [
+      {
+        port: 80,
+        want: all().expectAllIngress("default/web", false).expect("other/mon", "default/web", true),
+      },
+    ],
   },
   {
     desc: "07b the same selectors as two peers (OR): everything in other, and type=monitoring in default",
@@ -102,11 +137,20 @@ const recipes: Recipe[] = [
       "web-allow-or",
       "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {team: operations}\n        - podSelector:\n            matchLabels: {type: monitoring}",
     ),
-    checks: [{ port: 80, want: all().expectAllIngress("default/web", false).expectPeer({ ns: "other" }, { ns: "default", pod: "web" }, true) }],
+    checks: [
+      {
+        port: 80,
+        want: all()
+          .expectAllIngress("default/web", false)
+          .expectPeer({ ns: "other" }, { ns: "default", pod: "web" }, true),
+      },
+    ],
   },
   {
     desc: "08 allow traffic from external clients",
-    yaml: WEB_DENY_ALL + np("web-allow-external", "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from: []"),
+    yaml:
+      WEB_DENY_ALL +
+      np("web-allow-external", "  podSelector:\n    matchLabels: {app: web}\n  ingress:\n    - from: []"),
     checks: [{ port: 80, want: all() }],
     external: [{ from: "203.0.113.9", to: "default/web", port: 80, allowed: true }],
   },
@@ -117,7 +161,10 @@ const recipes: Recipe[] = [
       "  podSelector:\n    matchLabels: {app: bookstore, role: api}\n  ingress:\n    - ports:\n        - port: 5000\n      from:\n        - podSelector:\n            matchLabels: {role: monitoring}",
     ),
     checks: [
-      { port: 5000, want: all().expectAllIngress("default/api", false).expect("default/monitor", "default/api", true) },
+      {
+        port: 5000,
+        want: all().expectAllIngress("default/api", false).expect("default/monitor", "default/api", true),
+      },
       { port: 80, want: all().expectAllIngress("default/api", false) },
     ],
   },
@@ -140,7 +187,10 @@ const recipes: Recipe[] = [
   },
   {
     desc: "11 deny egress traffic from an application",
-    yaml: np("foo-deny-egress", "  podSelector:\n    matchLabels: {app: foo}\n  policyTypes: [Egress]\n  egress: []"),
+    yaml: np(
+      "foo-deny-egress",
+      "  podSelector:\n    matchLabels: {app: foo}\n  policyTypes: [Egress]\n  egress: []",
+    ),
     checks: [
       { port: 80, want: all().expectAllEgress("default/foo", false) },
       { port: 53, protocol: "UDP", want: all().expectAllEgress("default/foo", false) },
@@ -191,8 +241,16 @@ describe.each(builders)("network policy recipes (%s)", (_, build) => {
       expect(actualGrid(engine, PODS, c.port, protocol), `${protocol}/${c.port}`).toBe(c.want.grid());
     }
     for (const x of r.external ?? []) {
-      const peer = (s: string) => (s.includes("/") ? { kind: "pod" as const, pod: podOf(engine.state, s) } : { kind: "ip" as const, ip: s });
-      const v = engine.decide({ src: peer(x.from), dst: peer(x.to), port: x.port, protocol: x.protocol ?? "TCP" });
+      const peer = (s: string) =>
+        s.includes("/")
+          ? { kind: "pod" as const, pod: podOf(engine.state, s) }
+          : { kind: "ip" as const, ip: s };
+      const v = engine.decide({
+        src: peer(x.from),
+        dst: peer(x.to),
+        port: x.port,
+        protocol: x.protocol ?? "TCP",
+      });
       expect(v.allowed, `${x.from} -> ${x.to}:${x.port}`).toBe(x.allowed);
     }
   });

@@ -52,7 +52,10 @@ interface End {
 }
 
 function nsLabels(state: ClusterState, ns: string): Labels {
-  return { ...(state.namespaces.find((n) => n.metadata?.name === ns)?.metadata?.labels ?? {}), "kubernetes.io/metadata.name": ns };
+  return {
+    ...(state.namespaces.find((n) => n.metadata?.name === ns)?.metadata?.labels ?? {}),
+    "kubernetes.io/metadata.name": ns,
+  };
 }
 
 function peerMatches(state: ClusterState, policy: NetworkPolicy, peer: NetworkPolicyPeer, e: End): boolean {
@@ -69,11 +72,18 @@ function peerMatches(state: ClusterState, policy: NetworkPolicy, peer: NetworkPo
   return selectorMatches(peer.podSelector ?? {}, e.pod.metadata?.labels ?? {});
 }
 
-function portOk(entry: NetworkPolicyPort, port: number, proto: Protocol, dstPorts: ContainerPort[] | undefined): boolean {
+function portOk(
+  entry: NetworkPolicyPort,
+  port: number,
+  proto: Protocol,
+  dstPorts: ContainerPort[] | undefined,
+): boolean {
   if ((entry.protocol ?? "TCP") !== proto) return false;
   if (entry.port === undefined) return true;
   if (typeof entry.port === "number") return port >= entry.port && port <= (entry.endPort ?? entry.port);
-  return (dstPorts ?? []).some((cp) => cp.name === entry.port && (cp.protocol ?? "TCP") === proto && cp.containerPort === port);
+  return (dstPorts ?? []).some(
+    (cp) => cp.name === entry.port && (cp.protocol ?? "TCP") === proto && cp.containerPort === port,
+  );
 }
 
 function types(p: NetworkPolicy): string[] {
@@ -110,9 +120,13 @@ function sideAllowed(
   if (selecting.length === 0) return true;
   return selecting.some((p) =>
     (dir === "Ingress" ? (p.spec?.ingress ?? []) : (p.spec?.egress ?? [])).some((rule) => {
-      const peers = dir === "Ingress" ? (rule as { from?: NetworkPolicyPeer[] }).from : (rule as { to?: NetworkPolicyPeer[] }).to;
+      const peers =
+        dir === "Ingress"
+          ? (rule as { from?: NetworkPolicyPeer[] }).from
+          : (rule as { to?: NetworkPolicyPeer[] }).to;
       const peerOk = !peers || peers.length === 0 || peers.some((x) => peerMatches(state, p, x, other));
-      const portsOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((e) => portOk(e, port, proto, dstPorts));
+      const portsOk =
+        !rule.ports || rule.ports.length === 0 || rule.ports.some((e) => portOk(e, port, proto, dstPorts));
       return peerOk && portsOk;
     }),
   );
@@ -120,17 +134,32 @@ function sideAllowed(
 
 const portsOf = (p: Pod): ContainerPort[] => (p.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
 
-export function referenceAllowed(state: ClusterState, src: Pod, dst: Pod, port: number, proto: Protocol): boolean {
+export function referenceAllowed(
+  state: ClusterState,
+  src: Pod,
+  dst: Pod,
+  port: number,
+  proto: Protocol,
+): boolean {
   if (src === dst) return true;
   const end = (p: Pod): End =>
-    p.spec?.hostNetwork ? { ip: p.status?.podIP, node: p.spec.nodeName ?? "" } : { pod: p, ip: p.status?.podIP };
+    p.spec?.hostNetwork
+      ? { ip: p.status?.podIP, node: p.spec.nodeName ?? "" }
+      : { pod: p, ip: p.status?.podIP };
   const s = end(src);
   const d = end(dst);
   const dstPorts = d.pod ? portsOf(dst) : undefined;
-  const egress = s.pod ? sideAllowed(state, "Egress", src, d, port, proto, dstPorts) : true;
+  // Traffic to and from the pod's own node is always allowed.
+  const egress = s.pod
+    ? (d.node !== undefined && d.node === src.spec?.nodeName) ||
+      sideAllowed(state, "Egress", src, d, port, proto, dstPorts)
+    : true;
   let ingress = true;
   if (d.pod) {
-    ingress = s.node !== undefined && s.node === dst.spec?.nodeName ? true : sideAllowed(state, "Ingress", dst, s, port, proto, dstPorts);
+    ingress =
+      s.node !== undefined && s.node === dst.spec?.nodeName
+        ? true
+        : sideAllowed(state, "Ingress", dst, s, port, proto, dstPorts);
   }
   return egress && ingress;
 }

@@ -30,7 +30,8 @@ export interface Browser {
 }
 
 export async function openBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (.ci/run does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (.ci/run does)`);
   const profile = mkdtempSync(join(tmpdir(), "michi-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -79,7 +80,16 @@ export interface UiServer {
 export async function startUi(paths: string[], extra: string[] = []): Promise<UiServer> {
   const proc = spawn(
     process.execPath,
-    ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "ui", ...paths.flatMap((p) => ["-f", p]), "--ui", "127.0.0.1:0", ...extra],
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "src/cli/main.ts"),
+      "ui",
+      ...paths.flatMap((p) => ["-f", p]),
+      "--ui",
+      "127.0.0.1:0",
+      ...extra,
+    ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -92,7 +102,7 @@ export async function startUi(paths: string[], extra: string[] = []): Promise<Ui
   });
   const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
   const url = await new Promise<string>((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`michi ui not ready in 30 s:\n${out}\n${err}`)), 30_000);
+    const t = setTimeout(() => rej(new Error(`michi ui not ready in 60 s:\n${out}\n${err}`)), 60_000);
     proc.stdout?.on("data", () => {
       const m = /ready: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
       if (m?.[1]) {

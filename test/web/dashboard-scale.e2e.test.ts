@@ -93,10 +93,14 @@ describe("the dashboard at 1 000 pods", () => {
     expect(await big.locator(".more").textContent()).toBe(`+${BIG - 12} pods`);
     expect(await page.locator(".node.workload").count()).toBeGreaterThanOrEqual(NAMESPACES * DEPLOYMENTS);
     // tier t0 pods are isolated for ingress, the others are not.
-    expect(await page.locator('[data-node="deployment/team-3/svc-0"] .chip-svg.iso-in').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-node="deployment/team-3/svc-1"] .chip-svg.iso-none').count()).toBeGreaterThan(0);
+    expect(
+      await page.locator('[data-node="deployment/team-3/svc-0"] .chip-svg.iso-in').count(),
+    ).toBeGreaterThan(0);
+    expect(
+      await page.locator('[data-node="deployment/team-3/svc-1"] .chip-svg.iso-none').count(),
+    ).toBeGreaterThan(0);
     expect(b.errors).toEqual([]);
-  });
+  }, 90_000);
 
   it("virtualises the object list", async () => {
     const { page } = b;
@@ -107,7 +111,7 @@ describe("the dashboard at 1 000 pods", () => {
     expect(rendered).toBeLessThan(120); // of more than 1 000 objects
     await page.getByPlaceholder("filter").fill("team-9/svc-9-");
     await expect.poll(() => page.locator('[data-object^="pod/team-9/svc-9-"]').count()).toBe(REPLICAS);
-  });
+  }, 90_000);
 
   it("draws the workload matrix on a canvas whose cells explain their verdict", async () => {
     const { page } = b;
@@ -115,7 +119,9 @@ describe("the dashboard at 1 000 pods", () => {
     await page.reload();
     const canvas = page.getByTestId("matrix-canvas");
     await canvas.waitFor({ timeout: 30_000 });
-    const m = (await (await fetch(`${ui.url}api/matrix?level=workload&port=declared&protocol=TCP`)).json()) as ApiMatrix;
+    const m = (await (
+      await fetch(`${ui.url}api/matrix?level=workload&port=declared&protocol=TCP`)
+    ).json()) as ApiMatrix;
     expect(m.groups.length).toBeGreaterThan(60);
     expect(m.evaluated).toBeLessThan(m.pairs / 100); // classes, not pod pairs
     const i = m.groups.findIndex((g) => g.id === "deployment/team-4/svc-2");
@@ -129,5 +135,5 @@ describe("the dashboard at 1 000 pods", () => {
     expect(await check.locator(".check-head .verdict").textContent()).toBe("DENIED");
     await b.shot("reachability-1000-pods");
     expect(b.errors).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -16,7 +16,7 @@ beforeAll(async () => {
   await ensureFrontEnd();
   ui = await startUi([join(ROOT, "examples/idp-system")]);
   b = await openBrowser();
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await b?.close();
@@ -32,7 +32,9 @@ describe("michi ui on idp-system in Chromium", () => {
     await idp.waitFor();
     // The course policy selects idp-server for Ingress and Egress: every pod chip says so; frontend is open.
     await expect.poll(() => idp.locator(".chip-svg.iso-both").count()).toBe(3);
-    expect(await page.locator('[data-node="deployment/idp-system/frontend"] .chip-svg.iso-none').count()).toBe(2);
+    expect(
+      await page.locator('[data-node="deployment/idp-system/frontend"] .chip-svg.iso-none').count(),
+    ).toBe(2);
     // Routes and selection are drawn as edges.
     expect(await page.locator(".edge.route").count()).toBeGreaterThan(0);
     expect(await page.locator(".edge.selects").count()).toBeGreaterThan(5);
@@ -40,7 +42,9 @@ describe("michi ui on idp-system in Chromium", () => {
     await idp.locator(".chip-svg").first().click();
     const detail = page.getByTestId("detail");
     await detail.getByText("isolated: ingress + egress").waitFor();
-    await expect.poll(() => detail.locator("pre.code").first().textContent()).toContain("nameserver 10.96.0.10");
+    await expect
+      .poll(() => detail.locator("pre.code").first().textContent())
+      .toContain("nameserver 10.96.0.10");
     expect(await detail.textContent()).toContain("idp-system/idp-server-network-policy");
     expect(await detail.textContent()).toContain("REDIS_SERVICE_HOST=");
     await page.mouse.move(0, 0); // no hover highlight in the screenshot
@@ -49,13 +53,15 @@ describe("michi ui on idp-system in Chromium", () => {
     await page.locator('[data-node="service/idp-system/idp-server"]').click();
     await detail.getByText("Endpoints (3)").waitFor();
     expect(b.errors).toEqual([]);
-  });
+  }, 60_000);
 
   it("explains a denied reachability cell with the deciding policy", async () => {
     const { page } = b;
     await page.goto(`${ui.url}#/reachability`);
     await page.reload(); // a fresh page: no detail panel left open by the previous test
-    const cell = page.locator('td[data-from="deployment/monitoring/prometheus"][data-to="deployment/idp-system/idp-server"]');
+    const cell = page.locator(
+      'td[data-from="deployment/monitoring/prometheus"][data-to="deployment/idp-system/idp-server"]',
+    );
     await cell.waitFor();
     expect(await cell.getAttribute("data-verdict")).toBe("deny");
     await cell.locator("button").click();
@@ -67,7 +73,9 @@ describe("michi ui on idp-system in Chromium", () => {
     expect(await ingress.textContent()).toMatch(/does not match namespaceSelector name=monitoring/);
     expect(await check.getByTestId("side-egress").textContent()).toContain("ALLOWED");
     // The ingress controller reaches idp-server on 8080 but not 9090: a partial cell.
-    const partial = page.locator('td[data-from="deployment/ingress-nginx/ingress-nginx-controller"][data-to="deployment/idp-system/idp-server"]');
+    const partial = page.locator(
+      'td[data-from="deployment/ingress-nginx/ingress-nginx-controller"][data-to="deployment/idp-system/idp-server"]',
+    );
     expect(await partial.getAttribute("data-verdict")).toBe("some");
     await b.shot("reachability");
     // Filtering by port recomputes: port 8080 from the controller is allowed everywhere on idp-server.
@@ -75,7 +83,7 @@ describe("michi ui on idp-system in Chromium", () => {
     await page.locator('input[name="port"]').press("Enter");
     await expect.poll(() => partial.getAttribute("data-verdict")).toBe("all");
     expect(b.errors).toEqual([]);
-  });
+  }, 60_000);
 
   it("routes a request, resolves a name as a pod and checks a connection in Try it", async () => {
     const { page } = b;
@@ -96,7 +104,9 @@ describe("michi ui on idp-system in Chromium", () => {
     await dns.getByRole("button", { name: "Resolve" }).click();
     const dnsResult = page.getByTestId("dns-result");
     await dnsResult.waitFor();
-    expect(await dnsResult.locator(".queries li").first().textContent()).toContain("redis.idp-system.svc.cluster.local");
+    expect(await dnsResult.locator(".queries li").first().textContent()).toContain(
+      "redis.idp-system.svc.cluster.local",
+    );
     expect(await dnsResult.locator(".rcode").textContent()).toBe("NOERROR");
 
     const check = page.getByTestId("check-form");
@@ -108,13 +118,17 @@ describe("michi ui on idp-system in Chromium", () => {
     expect(await check.getByTestId("check").locator(".check-head .verdict").textContent()).toBe("DENIED");
     await b.shot("try-it");
     expect(b.errors).toEqual([]);
-  });
+  }, 60_000);
 
   it("lists objects in a filterable virtual list and says Live needs michi up", async () => {
     const { page } = b;
     await page.goto(`${ui.url}#/objects`);
     await page.reload(); // a fresh page: no detail panel left open by the previous test
     await page.locator("[data-object]").first().waitFor();
+    // Validation and lint findings, with the course policy's selector problem among them.
+    const findings = page.getByTestId("findings");
+    await findings.locator("summary").click();
+    expect(await findings.textContent()).toContain("networkpolicy/idp-system/idp-server-network-policy");
     await page.getByPlaceholder("filter").fill("postgres-");
     await expect.poll(() => page.locator('[data-object^="pod/idp-system/postgres-"]').count()).toBe(3);
     await page.locator('[data-object="pod/idp-system/postgres-0"]').click();
@@ -124,5 +138,5 @@ describe("michi ui on idp-system in Chromium", () => {
     await page.reload(); // a fresh page: no detail panel left open by the previous test
     await page.getByText("michi up -f DIR").waitFor();
     expect(b.errors).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -31,7 +31,16 @@ function currentView(): ViewId {
 export function App() {
   const [view, setView] = useState<ViewId>(currentView());
   const [detail, setDetail] = useState<string | undefined>(undefined);
-  const summary = useFetch<ApiSummary>("summary", () => getJSON<ApiSummary>("summary"));
+  const [tick, setTick] = useState(0);
+  const summary = useFetch<ApiSummary>(`summary:${tick}`, () => getJSON<ApiSummary>("summary"));
+  const isLive = summary.data?.mode === "live";
+
+  // A running instance changes (apply, --watch): refresh the header's summary.
+  useEffect(() => {
+    if (!isLive) return;
+    const t = setInterval(() => setTick((n) => n + 1), 3000);
+    return () => clearInterval(t);
+  }, [isLive]);
 
   useEffect(() => {
     const onHash = () => setView(currentView());
@@ -68,8 +77,16 @@ export function App() {
               <span>{s.counts.pods ?? 0} pods</span>
               <span>{s.counts.services ?? 0} services</span>
               <span>{s.counts.networkpolicies ?? 0} policies</span>
-              {s.errors > 0 && <span class="sev error">{s.errors} errors</span>}
-              {s.warnings > 0 && <span class="sev warning">{s.warnings} warnings</span>}
+              {s.errors > 0 && (
+                <a href="#/objects" class="sev error" title="findings: see Objects">
+                  {s.errors} errors
+                </a>
+              )}
+              {s.warnings > 0 && (
+                <a href="#/objects" class="sev warning" title="findings: see Objects">
+                  {s.warnings} warnings
+                </a>
+              )}
             </>
           )}
           {summary.error && <span class="sev error">API: {summary.error}</span>}

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ApiFlow, ApiLive } from "../../src/web/api-types.js";
 import { apiUrl, getJSON } from "./api.js";
+import { ApplyCard } from "./apply-card.js";
 import { VirtualList } from "./virtual-list.js";
 import { Findings } from "./widgets.js";
 
@@ -96,6 +97,7 @@ export function LiveView({ open }: { open: (id: string) => void }) {
           <Findings items={live.findings} />
         </details>
       )}
+      <ApplyCard />
       <div class="toolbar">
         <span class={`dot ${connected ? "on" : "off"}`} title={connected ? "streaming" : "disconnected"} />
         {VERDICTS.map((v) => (

@@ -3,13 +3,15 @@
  * virtualised, filterable list; click one for its detail.
  */
 import { useMemo, useState } from "preact/hooks";
-import type { ApiObjectList } from "../../src/web/api-types.js";
+import type { ApiLint, ApiObjectList } from "../../src/web/api-types.js";
 import { getJSON } from "./api.js";
 import { useFetch } from "./use-fetch.js";
 import { VirtualList } from "./virtual-list.js";
+import { Findings } from "./widgets.js";
 
 export function ObjectsView({ open }: { open: (id: string) => void }) {
   const list = useFetch<ApiObjectList>("objects", () => getJSON<ApiObjectList>("objects"));
+  const lint = useFetch<ApiLint>("lint", () => getJSON<ApiLint>("lint"));
   const [q, setQ] = useState("");
   const [kind, setKind] = useState("");
   const items = list.data?.items ?? [];
@@ -39,6 +41,15 @@ export function ObjectsView({ open }: { open: (id: string) => void }) {
         </span>
       </div>
       {list.error && <p class="sev error">{list.error}</p>}
+      {lint.data && lint.data.findings.length > 0 && (
+        <details class="card findings-card" data-testid="findings">
+          <summary>
+            {lint.data.findings.filter((f) => f.severity === "error").length} errors,{" "}
+            {lint.data.findings.filter((f) => f.severity === "warning").length} warnings (validation and lint)
+          </summary>
+          <Findings items={lint.data.findings} />
+        </details>
+      )}
       <VirtualList
         items={shown}
         rowHeight={30}

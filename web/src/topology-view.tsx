@@ -11,12 +11,12 @@ import { getJSON } from "./api.js";
 import { useFetch } from "./use-fetch.js";
 import { isolationClass, isolationText } from "./widgets.js";
 
-const COL_X = { external: 16, ingress: 290, service: 560, workload: 840, pod: 840 } as const;
-const NODE_W = 230;
+const COL_X = { external: 12, ingress: 250, service: 490, workload: 730, pod: 730 } as const;
+const NODE_W = 210;
 const NODE_H = 44;
 const CHIP_W = 16;
 const CHIP_H = 14;
-const CHIPS_PER_ROW = 12;
+const CHIPS_PER_ROW = 11;
 const GAP = 14;
 const BAND_HEAD = 30;
 
@@ -178,10 +178,10 @@ export function TopologyView({ open }: { open: (id: string) => void }) {
             >
               <rect width={NODE_W} height={h} rx={8} />
               <text x={10} y={18} class="node-title">
-                {n.label.length > 28 ? `${n.label.slice(0, 27)}…` : n.label}
+                {n.label.length > 26 ? `${n.label.slice(0, 25)}…` : n.label}
               </text>
               <text x={10} y={35} class="node-sub">
-                {n.sub.length > 36 ? `${n.sub.slice(0, 35)}…` : n.sub}
+                {n.sub.length > 34 ? `${n.sub.slice(0, 33)}…` : n.sub}
               </text>
               {n.findings > 0 && (
                 <g class="node-findings" transform={`translate(${NODE_W - 22},6)`}>

@@ -122,6 +122,43 @@ describe("Pod validation", () => {
       ],
     },
     {
+      desc: "a probe needs a handler",
+      obj: ctr({ readinessProbe: { periodSeconds: 5 } }),
+      errs: ["spec.containers[0].readinessProbe: Required value: must specify a handler type"],
+    },
+    {
+      desc: "a probe has one handler",
+      obj: ctr({ livenessProbe: { httpGet: { port: 80 }, tcpSocket: { port: 80 } } }),
+      errs: [
+        "spec.containers[0].livenessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type",
+      ],
+    },
+    {
+      desc: "httpGet scheme",
+      obj: ctr({ startupProbe: { httpGet: { port: 80, scheme: "http" } } }),
+      errs: [
+        'spec.containers[0].startupProbe.httpGet.scheme: Unsupported value: "http": supported values: "HTTP", "HTTPS"',
+      ],
+    },
+    { desc: "exec probe", obj: ctr({ readinessProbe: { exec: { command: ["true"] } } }), errs: [] },
+    {
+      desc: "env value and valueFrom",
+      obj: ctr({ env: [{ name: "A", value: "x", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }] }),
+      errs: [
+        'spec.containers[0].env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty',
+      ],
+    },
+    {
+      desc: "nodeName and serviceAccountName are subdomains",
+      obj: pod({ nodeName: "Node_1", serviceAccountName: "App" }),
+      errs: [
+        expect.stringMatching(/^spec\.nodeName: Invalid value: "Node_1": a lowercase RFC 1123 subdomain/),
+        expect.stringMatching(
+          /^spec\.serviceAccountName: Invalid value: "App": a lowercase RFC 1123 subdomain/,
+        ),
+      ],
+    },
+    {
       desc: "restartPolicy values",
       obj: pod({ restartPolicy: "Sometimes" }),
       errs: [

@@ -4,7 +4,15 @@
  * policy), restartPolicy, dnsPolicy and dnsConfig, hostname/subdomain,
  * nodeSelector and hostAliases. Used by Pods and workload templates.
  */
-import { duplicate, type FieldError, goStringSlice, invalid, notSupported, required } from "./errors.js";
+import {
+  duplicate,
+  type FieldError,
+  forbidden,
+  goStringSlice,
+  invalid,
+  notSupported,
+  required,
+} from "./errors.js";
 import { validateIP } from "./ip.js";
 import { validateLabels } from "./labels.js";
 import { isDNS1123Label, isDNS1123Subdomain } from "./names.js";
@@ -64,6 +72,10 @@ export function validatePodSpec(specValue: unknown, path: Path): FieldError[] {
   if (subdomain) errs.push(...validateDNS1123Label(subdomain, path.child("subdomain")));
 
   errs.push(...validateLabels(spec.nodeSelector, path.child("nodeSelector")));
+  for (const f of ["nodeName", "serviceAccountName"] as const) {
+    const v = str(spec[f]);
+    if (v) errs.push(...validateDNS1123Subdomain(v, path.child(f)));
+  }
 
   arr(spec.hostAliases).forEach((a, i) => {
     const alias = rec(a);
@@ -110,6 +122,9 @@ function validateContainer(
     const env = rec(e);
     const p = path.child("env").index(i);
     const envName = str(env.name) ?? "";
+    if (typeof env.value === "string" && env.value !== "" && isRecord(env.valueFrom)) {
+      errs.push(invalid(p.child("valueFrom"), "", "may not be specified when `value` is not empty"));
+    }
     if (envName === "") errs.push(required(p.child("name")));
     // RelaxedEnvironmentVariableValidation (on by default since 1.32): any printable ASCII but '='.
     else if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(envName)) {
@@ -124,10 +139,21 @@ function validateContainer(
   });
 
   for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"] as const) {
-    const pr = rec(value[probe]);
+    if (!isRecord(value[probe])) continue;
+    const pr = value[probe];
     const pp = path.child(probe);
-    if (isRecord(pr.httpGet))
+    // validateHandler: exactly one of exec, httpGet, tcpSocket, grpc.
+    const handlers = (["exec", "httpGet", "tcpSocket", "grpc"] as const).filter((h) => isRecord(pr[h]));
+    if (handlers.length === 0) errs.push(required(pp, "must specify a handler type"));
+    for (const extra of handlers.slice(1))
+      errs.push(forbidden(pp.child(extra), "may not specify more than 1 handler type"));
+    if (isRecord(pr.httpGet)) {
       errs.push(...validatePortNumOrName(pr.httpGet.port, pp.child("httpGet", "port")));
+      const scheme = str(pr.httpGet.scheme);
+      if (scheme !== undefined && scheme !== "HTTP" && scheme !== "HTTPS") {
+        errs.push(notSupported(pp.child("httpGet", "scheme"), scheme, ["HTTP", "HTTPS"]));
+      }
+    }
     if (isRecord(pr.tcpSocket))
       errs.push(...validatePortNumOrName(pr.tcpSocket.port, pp.child("tcpSocket", "port")));
   }

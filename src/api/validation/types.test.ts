@@ -27,21 +27,21 @@ describe("field types (JSON decoding)", () => {
       desc: "a number label value",
       obj: deployment({ version: 1.5 }),
       errs: [
-        'metadata.labels[version]: Invalid value: 1.5: json: cannot unmarshal number into Go value of type string; quote it to make it a string: "1.5"',
+        "metadata.labels[version]: Invalid value: 1.5: json: cannot unmarshal number into Go value of type string; quote the value to make it a string",
       ],
     },
     {
       desc: "a boolean label value",
       obj: deployment({ enabled: true }),
       errs: [
-        'metadata.labels[enabled]: Invalid value: true: json: cannot unmarshal bool into Go value of type string; quote it to make it a string: "true"',
+        "metadata.labels[enabled]: Invalid value: true: json: cannot unmarshal bool into Go value of type string; quote the value to make it a string",
       ],
     },
     {
       desc: "a number env value",
       obj: deployment({}, [{ name: "PORT", value: 8080 }]),
       errs: [
-        'spec.template.spec.containers[0].env[0].value: Invalid value: 8080: json: cannot unmarshal number into Go value of type string; quote it to make it a string: "8080"',
+        "spec.template.spec.containers[0].env[0].value: Invalid value: 8080: json: cannot unmarshal number into Go value of type string; quote the value to make it a string",
       ],
     },
     {
@@ -79,7 +79,7 @@ describe("field types (JSON decoding)", () => {
       desc: "ConfigMap data values are strings",
       obj: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { port: 8080 } },
       errs: [
-        'data[port]: Invalid value: 8080: json: cannot unmarshal number into Go value of type string; quote it to make it a string: "8080"',
+        "data[port]: Invalid value: 8080: json: cannot unmarshal number into Go value of type string; quote the value to make it a string",
       ],
     },
     {

@@ -342,7 +342,7 @@ function explain(schema: Schema, seen: Seen): string {
   } else if (seen.yaml11 !== undefined) {
     msg += `; YAML 1.1 (which Kubernetes uses) reads the unquoted ${seen.yaml11} as a number; quote it: ${JSON.stringify(seen.yaml11)}`;
   } else if (schema === "string" && (seen.kind === "number" || seen.kind === "bool")) {
-    msg += `; quote it to make it a string: "${seen.shown}"`;
+    msg += "; quote the value to make it a string";
   }
   return msg;
 }

@@ -22,10 +22,12 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 async function change(kind: "apply" | "delete", flags: ChangeFlags): Promise<void> {
-  if (flags.filename.length === 0) throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
+  if (flags.filename.length === 0)
+    throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
   const loaded = await loadManifests(flags.filename);
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
-  if (kind === "apply") errors.push(...validateObjects(loaded.objects).diagnostics.filter((d) => d.severity === "error"));
+  if (kind === "apply")
+    errors.push(...validateObjects(loaded.objects).diagnostics.filter((d) => d.severity === "error"));
   if (errors.length > 0) {
     for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
     process.stderr.write(`michi: ${kind} refused: ${errors.length} error(s); nothing changed\n`);
@@ -45,7 +47,9 @@ async function change(kind: "apply" | "delete", flags: ChangeFlags): Promise<voi
   if (!res.ok || out.ok === false) {
     for (const l of out.lines ?? []) process.stderr.write(`${l}\n`);
     if (out.error?.message) process.stderr.write(`michi: ${out.error.message}\n`);
-    process.stderr.write(`michi: ${kind} refused by ${client.server} (HTTP ${res.status}); nothing changed\n`);
+    process.stderr.write(
+      `michi: ${kind} refused by ${client.server} (HTTP ${res.status}); nothing changed\n`,
+    );
     process.exitCode = 1;
     return;
   }
@@ -61,7 +65,11 @@ async function change(kind: "apply" | "delete", flags: ChangeFlags): Promise<voi
 export function registerChange(program: Command, kind: "apply" | "delete"): void {
   program
     .command(kind)
-    .description(kind === "apply" ? "apply manifests to a running michi up" : "delete the objects named in manifests from a running michi up")
+    .description(
+      kind === "apply"
+        ? "apply manifests to a running michi up"
+        : "delete the objects named in manifests from a running michi up",
+    )
     .requiredOption("-f, --filename <path>", "manifest file, directory or -; repeatable", collect, [])
     .option("--server <url>", "admin address of the running michi up (default: the last one started here)")
     .option("--token <token>", "admin token (default: from the state file, or $MICHI_TOKEN)")

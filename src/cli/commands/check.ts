@@ -22,13 +22,15 @@ interface CheckOptions extends ManifestOptions {
 
 export function parseProtocol(text: string): Protocol {
   const p = text.toUpperCase();
-  if (p !== "TCP" && p !== "UDP" && p !== "SCTP") throw new MichiError("BadFlag", `--protocol: expected TCP, UDP or SCTP, got ${JSON.stringify(text)}`);
+  if (p !== "TCP" && p !== "UDP" && p !== "SCTP")
+    throw new MichiError("BadFlag", `--protocol: expected TCP, UDP or SCTP, got ${JSON.stringify(text)}`);
   return p;
 }
 
 export function parsePort(text: string, flag = "--port"): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new MichiError("BadFlag", `${flag}: expected a port number 1-65535, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535)
+    throw new MichiError("BadFlag", `${flag}: expected a port number 1-65535, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -37,7 +39,10 @@ export function register(program: Command): void {
     .command("check")
     .description("decide whether NetworkPolicy allows a connection, and explain why")
     .requiredOption("--from <src>", "source: NS/POD, KIND/NS/NAME (a workload) or an IP")
-    .requiredOption("--to <dst>", "destination: NS/POD, KIND/NS/NAME (workload or service), a service DNS name or an IP")
+    .requiredOption(
+      "--to <dst>",
+      "destination: NS/POD, KIND/NS/NAME (workload or service), a service DNS name or an IP",
+    )
     .requiredOption("--port <port>", "destination port (the service port when DST is a service)")
     .option("--protocol <protocol>", "TCP, UDP or SCTP", "TCP")
     .option("-o, --output <format>", "json for machine-readable output")
@@ -45,7 +50,8 @@ export function register(program: Command): void {
   addManifestOptions(cmd).action(async (opts: CheckOptions) => {
     const port = parsePort(opts.port);
     const protocol = parseProtocol(opts.protocol);
-    if (opts.output !== undefined && opts.output !== "json") throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
+    if (opts.output !== undefined && opts.output !== "json")
+      throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
     const { state } = await loadFromOptions(opts);
     const result = runCheck(compilePolicy(state), { from: opts.from, to: opts.to, port, protocol });
     if (opts.output === "json") printJSON(result);

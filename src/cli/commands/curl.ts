@@ -62,14 +62,20 @@ export async function fetchJSON<T>(client: UpClient, path: string): Promise<T> {
 
 export async function podDetail(client: UpClient, pod: string): Promise<PodDetail> {
   const [ns, name] = pod.includes("/") ? pod.split("/", 2) : ["default", pod];
-  return fetchJSON<PodDetail>(client, `/api/up/pods/${encodeURIComponent(ns ?? "")}/${encodeURIComponent(name ?? "")}`);
+  return fetchJSON<PodDetail>(
+    client,
+    `/api/up/pods/${encodeURIComponent(ns ?? "")}/${encodeURIComponent(name ?? "")}`,
+  );
 }
 
 /** Flows recorded for a local source address:port, waiting briefly for the data plane to log them. */
 export async function flowsFor(client: UpClient, localSource: string, waitMs = 1000): Promise<Flow[]> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const body = await fetchJSON<{ flows: Flow[] }>(client, `/api/flows?localSource=${encodeURIComponent(localSource)}`);
+    const body = await fetchJSON<{ flows: Flow[] }>(
+      client,
+      `/api/flows?localSource=${encodeURIComponent(localSource)}`,
+    );
     if (body.flows.length > 0 || Date.now() >= deadline) return body.flows;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -115,10 +121,16 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
   const modelPort = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   verbose(`from pod ${pod.namespace}/${pod.name} (IP ${pod.ip}, local ${pod.local})`);
   verbose(`resolv.conf: ${pod.resolvConfText.trim().replace(/\n/g, "; ")}`);
-  const rc: PodResolvConf = { nameservers: pod.nameservers, searches: pod.resolvConf.searches, ndots: pod.resolvConf.ndots };
+  const rc: PodResolvConf = {
+    nameservers: pod.nameservers,
+    searches: pod.resolvConf.searches,
+    ndots: pod.resolvConf.ndots,
+  };
   const res = await resolveAsPod(host, rc, pod.local);
   for (const q of res.queries) {
-    verbose(`DNS ${q.type} ${q.name} @${q.nameserver}: ${q.rcode}${q.answers.length ? ` ${q.answers.join(", ")}` : ""}`);
+    verbose(
+      `DNS ${q.type} ${q.name} @${q.nameserver}: ${q.rcode}${q.answers.length ? ` ${q.answers.join(", ")}` : ""}`,
+    );
   }
   const ip = res.addresses[0];
   if (!ip) {
@@ -136,12 +148,18 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
     localAddress = pod.local;
   } else {
     // Outside the cluster: the pod's egress policy decides; michi logs the flow and, if allowed, connects from the host.
-    const r = await client.post("/api/up/egress", JSON.stringify({ from: `${pod.namespace}/${pod.name}`, ip, port: modelPort, protocol: "TCP" }), "application/json");
+    const r = await client.post(
+      "/api/up/egress",
+      JSON.stringify({ from: `${pod.namespace}/${pod.name}`, ip, port: modelPort, protocol: "TCP" }),
+      "application/json",
+    );
     const body = (await r.json()) as { allowed?: boolean; flow?: Flow; error?: { message?: string } };
     if (!r.ok) throw new MichiError("ServerError", body.error?.message ?? `HTTP ${r.status}`);
     if (body.flow) verbose(`flow: ${formatFlow(body.flow)}`);
     if (!body.allowed) {
-      process.stderr.write(`michi curl: (7) ${pod.namespace}/${pod.name} -> ${ip}:${modelPort} denied by egress policy ${body.flow?.policies.join(", ") ?? ""}\n`);
+      process.stderr.write(
+        `michi curl: (7) ${pod.namespace}/${pod.name} -> ${ip}:${modelPort} denied by egress policy ${body.flow?.policies.join(", ") ?? ""}\n`,
+      );
       return 7;
     }
     connectHost = ip;
@@ -149,7 +167,11 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
     localAddress = undefined;
   }
   verbose(`connecting to ${ip}:${modelPort} (local ${connectHost}:${connectPort})`);
-  const headers: Record<string, string> = { host: url.port ? `${host}:${url.port}` : host, "user-agent": "michi-curl", accept: "*/*" };
+  const headers: Record<string, string> = {
+    host: url.port ? `${host}:${url.port}` : host,
+    "user-agent": "michi-curl",
+    accept: "*/*",
+  };
   for (const h of flags.header) {
     const i = h.indexOf(":");
     if (i > 0) headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
@@ -216,7 +238,8 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
         await showFlows().catch(() => []);
         if (flags.verbose || flags.include) {
           const lines = [`HTTP/${r.httpVersion} ${r.statusCode} ${r.statusMessage}`];
-          for (let i = 0; i < r.rawHeaders.length; i += 2) lines.push(`${r.rawHeaders[i]}: ${r.rawHeaders[i + 1]}`);
+          for (let i = 0; i < r.rawHeaders.length; i += 2)
+            lines.push(`${r.rawHeaders[i]}: ${r.rawHeaders[i + 1]}`);
           const text = `${lines.join("\n")}\n\n`;
           if (flags.include) process.stdout.write(text);
           else process.stderr.write(lines.map((l) => `< ${l}`).join("\n") + "\n");
@@ -229,7 +252,9 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
       if (done) return;
       const flows = await showFlows().catch(() => []);
       const denied = flows.find((f) => f.verdict !== "FORWARDED");
-      process.stderr.write(`michi curl: (7) ${denied ? describeDenied(denied) : `${err.code ?? ""} ${err.message}`.trim()}\n`);
+      process.stderr.write(
+        `michi curl: (7) ${denied ? describeDenied(denied) : `${err.code ?? ""} ${err.message}`.trim()}\n`,
+      );
       finish(7);
     });
     if (flags.data !== undefined) req.write(flags.data);

@@ -10,7 +10,8 @@ import { upClient } from "../../runtime/up-client.js";
 export function formatFlow(f: Flow): string {
   const svc = f.service ? ` via service ${f.service}` : "";
   const pol = f.policies.length > 0 ? ` [${f.policies.join(", ")}]` : "";
-  const why = f.verdict !== "FORWARDED" && f.reason ? ` (${f.reason}${f.deniedBy ? `, ${f.deniedBy}` : ""})` : "";
+  const why =
+    f.verdict !== "FORWARDED" && f.reason ? ` (${f.reason}${f.deniedBy ? `, ${f.deniedBy}` : ""})` : "";
   return `${f.time}  ${f.verdict.padEnd(9)}  ${f.from} -> ${f.to}:${f.port}/${f.protocol}${svc}${pol}${why}`;
 }
 
@@ -23,7 +24,8 @@ export function register(program: Command): void {
     .option("--server <url>", "admin address of the running michi up")
     .action(async (flags: { follow?: boolean; output: string; server?: string }) => {
       const client = upClient(flags.server);
-      const print = (f: Flow) => process.stdout.write(`${flags.output === "json" ? JSON.stringify(f) : formatFlow(f)}\n`);
+      const print = (f: Flow) =>
+        process.stdout.write(`${flags.output === "json" ? JSON.stringify(f) : formatFlow(f)}\n`);
       if (!flags.follow) {
         const res = await client.get("/api/flows");
         const body = (await res.json()) as { flows: Flow[] };
@@ -40,7 +42,8 @@ export function register(program: Command): void {
         while (i >= 0) {
           const event = buf.slice(0, i);
           buf = buf.slice(i + 2);
-          for (const line of event.split("\n")) if (line.startsWith("data: ")) print(JSON.parse(line.slice(6)) as Flow);
+          for (const line of event.split("\n"))
+            if (line.startsWith("data: ")) print(JSON.parse(line.slice(6)) as Flow);
           i = buf.indexOf("\n\n");
         }
       }

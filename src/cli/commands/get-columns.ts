@@ -8,8 +8,8 @@ import type {
   ConfigMap,
   DaemonSet,
   Deployment,
-  Endpoints,
   EndpointSlice,
+  Endpoints,
   Ingress,
   IngressClass,
   KubeObject,
@@ -60,7 +60,9 @@ function mapText(m: Record<string, string> | undefined): string {
   return parts.length ? parts.join(",") : "<none>";
 }
 
-function containersOf(t: { spec?: { containers?: { name: string; image?: string }[] } } | undefined): [string, string] {
+function containersOf(
+  t: { spec?: { containers?: { name: string; image?: string }[] } } | undefined,
+): [string, string] {
   const cs = t?.spec?.containers ?? [];
   return [cs.map((c) => c.name).join(","), cs.map((c) => c.image ?? "").join(",")];
 }
@@ -71,8 +73,9 @@ function num(v: unknown): number {
 
 function podStatusText(p: Pod): string {
   if (p.metadata?.deletionTimestamp) return "Terminating";
-  const waiting = (p.status as { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } | undefined)
-    ?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason;
+  const waiting = (
+    p.status as { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } | undefined
+  )?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason;
   if (p.status?.phase === "Pending" && waiting) return waiting;
   return p.status?.phase ?? "Unknown";
 }
@@ -94,13 +97,20 @@ const pods: KindPrinter = {
   row(o, { addresses }) {
     const p = o as Pod;
     const statuses =
-      (p.status as { containerStatuses?: { ready?: boolean; restartCount?: number }[] } | undefined)?.containerStatuses ?? [];
+      (p.status as { containerStatuses?: { ready?: boolean; restartCount?: number }[] } | undefined)
+        ?.containerStatuses ?? [];
     const total = p.spec?.containers?.length ?? 0;
     const ready = statuses.filter((c) => c.ready).length;
     const ip = p.status?.podIP;
     return {
       cells: [p.metadata?.name ?? "", `${ready}/${total}`, podStatusText(p), "0", AGE],
-      wide: [ip ?? "<none>", p.spec?.nodeName ?? "<none>", "<none>", "<none>", (ip && addresses.toLocal(ip)) ?? "<none>"],
+      wide: [
+        ip ?? "<none>",
+        p.spec?.nodeName ?? "<none>",
+        "<none>",
+        "<none>",
+        (ip && addresses.toLocal(ip)) ?? "<none>",
+      ],
     };
   },
 };
@@ -186,8 +196,10 @@ const endpoints: KindPrinter = {
     const e = o as Endpoints;
     const addrs: string[] = [];
     for (const ss of e.subsets ?? []) {
+      // kubectl walks ports, then addresses (formatEndpoints).
       const ports = ss.ports?.length ? ss.ports.map((p) => p.port) : [undefined];
-      for (const a of ss.addresses ?? []) for (const p of ports) addrs.push(p === undefined ? a.ip : `${a.ip}:${p}`);
+      for (const p of ports)
+        for (const a of ss.addresses ?? []) addrs.push(p === undefined ? a.ip : `${a.ip}:${p}`);
     }
     return { cells: [e.metadata?.name ?? "", endpointsText(addrs), AGE], wide: [] };
   },
@@ -277,7 +289,8 @@ const nodes: KindPrinter = {
       .filter((k) => k.startsWith("node-role.kubernetes.io/"))
       .map((k) => k.slice("node-role.kubernetes.io/".length));
     const addr = (t: string) => n.status?.addresses?.find((a) => a.type === t)?.address ?? "<none>";
-    const version = (n.status as { nodeInfo?: { kubeletVersion?: string } } | undefined)?.nodeInfo?.kubeletVersion;
+    const version = (n.status as { nodeInfo?: { kubeletVersion?: string } } | undefined)?.nodeInfo
+      ?.kubeletVersion;
     return {
       cells: [
         n.metadata?.name ?? "",
@@ -329,7 +342,13 @@ const replicaSets: KindPrinter = {
     const st = r.status ?? {};
     const [cs, images] = containersOf(r.spec?.template);
     return {
-      cells: [r.metadata?.name ?? "", String(r.spec?.replicas ?? 1), String(num(st.replicas)), String(num(st.readyReplicas)), AGE],
+      cells: [
+        r.metadata?.name ?? "",
+        String(r.spec?.replicas ?? 1),
+        String(num(st.replicas)),
+        String(num(st.readyReplicas)),
+        AGE,
+      ],
       wide: [cs, images, selectorText(r.spec?.selector)],
     };
   },
@@ -435,6 +454,9 @@ export const PRINTERS: readonly KindPrinter[] = [
 export function printerFor(name: string): KindPrinter | undefined {
   const n = name.toLowerCase();
   return PRINTERS.find(
-    (p) => p.names.includes(n) || p.resource === n || `${p.names[0]}.${p.resource.split(".").slice(1).join(".")}` === n,
+    (p) =>
+      p.names.includes(n) ||
+      p.resource === n ||
+      `${p.names[0]}.${p.resource.split(".").slice(1).join(".")}` === n,
   );
 }

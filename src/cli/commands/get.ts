@@ -14,7 +14,14 @@ import { defaultAddressMap } from "../../cluster/address-map.js";
 import { serviceEnvFor } from "../../cluster/env.js";
 import { formatResolvConf, resolvConfFor } from "../../cluster/resolv-conf.js";
 import type { ClusterState } from "../../cluster/state.js";
-import { addManifestOptions, formatTable, loadFromOptions, type ManifestOptions, printJSON, printYAML } from "../common.js";
+import {
+  addManifestOptions,
+  formatTable,
+  loadFromOptions,
+  type ManifestOptions,
+  printJSON,
+  printYAML,
+} from "../common.js";
 import { PRINTERS, printerFor } from "./get-columns.js";
 
 interface GetOptions extends ManifestOptions {
@@ -32,7 +39,11 @@ function parseSelector(text: string): [string, string, boolean][] {
     .filter((s) => s.trim() !== "")
     .map((part) => {
       const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*(\S*)\s*$/.exec(part);
-      if (!m) throw new MichiError("BadFlag", `-l: unsupported selector ${JSON.stringify(part)} (use key=value or key!=value)`);
+      if (!m)
+        throw new MichiError(
+          "BadFlag",
+          `-l: unsupported selector ${JSON.stringify(part)} (use key=value or key!=value)`,
+        );
       return [m[1] ?? "", m[3] ?? "", m[2] !== "!="];
     });
 }
@@ -77,11 +88,17 @@ async function run(kindArg: string, nameArg: string | undefined, opts: GetOption
   const printer = printerFor(kindArg);
   if (!printer) {
     const known = PRINTERS.map((p) => p.names[0]).join(", ");
-    throw new MichiError("UnknownResource", `the server doesn't have a resource type "${kindArg}" (known: ${known})`);
+    throw new MichiError(
+      "UnknownResource",
+      `the server doesn't have a resource type "${kindArg}" (known: ${known})`,
+    );
   }
   const output = opts.output ?? "";
   if (output !== "" && !OUTPUTS.includes(output)) {
-    throw new MichiError("BadFlag", `-o: unknown output format ${JSON.stringify(output)} (use ${OUTPUTS.join("|")})`);
+    throw new MichiError(
+      "BadFlag",
+      `-o: unknown output format ${JSON.stringify(output)} (use ${OUTPUTS.join("|")})`,
+    );
   }
   if ((output === "resolvconf" || output === "env") && (printer.kind !== "Pod" || !nameArg)) {
     throw new MichiError("BadFlag", `-o ${output} needs one pod: michi get pod NAME -o ${output}`);
@@ -154,9 +171,12 @@ export function register(program: Command): void {
   const cmd = program
     .command("get")
     .description("show the objects a cluster would have after admission and controllers (like kubectl get)")
-    .argument("<kind>", "pods|services|endpointslices|endpoints|ingresses|ingressclasses|networkpolicies|namespaces|nodes|deployments|replicasets|statefulsets|daemonsets|secrets|configmaps (or kubectl's short names)")
+    .argument(
+      "<kind>",
+      "pods|services|endpointslices|endpoints|ingresses|ingressclasses|networkpolicies|namespaces|nodes|deployments|replicasets|statefulsets|daemonsets|secrets|configmaps (or kubectl's short names)",
+    )
     .argument("[name]", "object name (NAME or NAMESPACE/NAME)")
-    .option("-n, --namespace <ns>", "namespace (default \"default\")")
+    .option("-n, --namespace <ns>", 'namespace (default "default")')
     .option("-A, --all-namespaces", "list across all namespaces")
     .option("-l, --selector <selector>", "label selector (key=value,key!=value)")
     .option("-o, --output <format>", "wide|json|yaml|name|resolvconf|env");

@@ -43,14 +43,21 @@ export function formatFindings(ds: readonly Diagnostic[]): string {
 export function register(program: Command): void {
   const cmd = program
     .command("lint")
-    .description("find NetworkPolicy, Service and Ingress mistakes (DNS egress, selectors matching nothing, missing backends, TLS secrets)")
+    .description(
+      "find NetworkPolicy, Service and Ingress mistakes (DNS egress, selectors matching nothing, missing backends, TLS secrets)",
+    )
     .option("-o, --output <format>", "json for machine-readable output")
     .option("--strict", "exit 1 on warnings too");
   addManifestOptions(cmd).action(async (opts: LintOptions) => {
-    if (opts.output !== undefined && opts.output !== "json") throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
+    if (opts.output !== undefined && opts.output !== "json")
+      throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
     const loaded = await loadFromOptions(opts, { printDiagnostics: false });
     const annotations = await annotationLinter();
-    const extra = [...loaded.diagnostics, ...loaded.state.diagnostics, ...(annotations ? annotations(loaded.state) : [])];
+    const extra = [
+      ...loaded.diagnostics,
+      ...loaded.state.diagnostics,
+      ...(annotations ? annotations(loaded.state) : []),
+    ];
     const findings = lintCluster(compilePolicy(loaded.state), extra, loaded.objects);
     const errors = findings.filter((d) => d.severity === "error").length;
     const warnings = findings.length - errors;

@@ -11,8 +11,11 @@ export function register(program: Command): void {
     .option("--server <url>", "admin address of the running michi up")
     .action(async (pod: string, flags: { server?: string }) => {
       const [ns, name] = pod.includes("/") ? pod.split("/", 2) : ["default", pod];
-      if (!ns || !name) throw new MichiError("BadArgument", `expected NAMESPACE/NAME, got ${JSON.stringify(pod)}`);
-      const res = await upClient(flags.server).get(`/api/up/logs/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`);
+      if (!ns || !name)
+        throw new MichiError("BadArgument", `expected NAMESPACE/NAME, got ${JSON.stringify(pod)}`);
+      const res = await upClient(flags.server).get(
+        `/api/up/logs/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`,
+      );
       const text = await res.text();
       if (!res.ok) {
         const msg = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;

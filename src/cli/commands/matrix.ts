@@ -40,8 +40,12 @@ const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-leas
 /** Above this many rows a cell table is unreadable: report by classes instead. */
 const MAX_TABLE_ROWS = 120;
 
-export function selectPods(pods: readonly Pod[], opts: { namespace?: string; allNamespaces?: boolean }): Pod[] {
-  if (opts.namespace !== undefined) return pods.filter((p) => (p.metadata?.namespace ?? "default") === opts.namespace);
+export function selectPods(
+  pods: readonly Pod[],
+  opts: { namespace?: string; allNamespaces?: boolean },
+): Pod[] {
+  if (opts.namespace !== undefined)
+    return pods.filter((p) => (p.metadata?.namespace ?? "default") === opts.namespace);
   if (opts.allNamespaces) return [...pods];
   return pods.filter((p) => !SYSTEM_NAMESPACES.has(p.metadata?.namespace ?? "default"));
 }
@@ -65,28 +69,50 @@ export function register(program: Command): void {
     .option("-n, --namespace <ns>", "only pods in this namespace")
     .option("-A, --all-namespaces", "include kube-system and the other system namespaces")
     .option("-o, --output <format>", `output: ${FORMATS.join("|")}`, "table")
-    .option("--group-by <what>", "workload: one row per Deployment/StatefulSet/DaemonSet (. all pods allowed, X none, ~ some)")
+    .option(
+      "--group-by <what>",
+      "workload: one row per Deployment/StatefulSet/DaemonSet (. all pods allowed, X none, ~ some)",
+    )
     .option("--classes", "report by equivalence classes of pods (automatic for large clusters)");
   addManifestOptions(cmd).action(async (opts: MatrixOptions) => {
     const format = opts.output as MatrixFormat;
-    if (!FORMATS.includes(format)) throw new MichiError("BadFlag", `-o: expected one of ${FORMATS.join(", ")}, got ${JSON.stringify(opts.output)}`);
-    if (opts.groupBy !== undefined && opts.groupBy !== "workload") throw new MichiError("BadFlag", `--group-by: expected workload, got ${JSON.stringify(opts.groupBy)}`);
+    if (!FORMATS.includes(format))
+      throw new MichiError(
+        "BadFlag",
+        `-o: expected one of ${FORMATS.join(", ")}, got ${JSON.stringify(opts.output)}`,
+      );
+    if (opts.groupBy !== undefined && opts.groupBy !== "workload")
+      throw new MichiError("BadFlag", `--group-by: expected workload, got ${JSON.stringify(opts.groupBy)}`);
     const { state } = await loadFromOptions(opts);
     const pods = selectPods(state.pods, opts);
-    if (pods.length === 0) throw new MichiError("NoPods", opts.namespace ? `no pods in namespace ${opts.namespace}` : "no pods in the manifests");
+    if (pods.length === 0)
+      throw new MichiError(
+        "NoPods",
+        opts.namespace ? `no pods in namespace ${opts.namespace}` : "no pods in the manifests",
+      );
     const ports = portsFromOptions(pods, opts.ports, opts.protocols);
-    if (ports.length === 0) throw new MichiError("NoPorts", "the pods declare no containerPorts: name the ports with --ports");
+    if (ports.length === 0)
+      throw new MichiError("NoPorts", "the pods declare no containerPorts: name the ports with --ports");
     const engine = compilePolicy(state);
     const showProgress = pods.length > 2000;
     const started = Date.now();
     const matrix = computeMatrix(engine, {
       pods,
       ports,
-      ...(showProgress ? { onProgress: (done: number, total: number) => process.stderr.write(`\rmatrix: ${done}/${total} port(s), ${((Date.now() - started) / 1000).toFixed(1)}s`) } : {}),
+      ...(showProgress
+        ? {
+            onProgress: (done: number, total: number) =>
+              process.stderr.write(
+                `\rmatrix: ${done}/${total} port(s), ${((Date.now() - started) / 1000).toFixed(1)}s`,
+              ),
+          }
+        : {}),
     });
-    if (showProgress) process.stderr.write(`\rmatrix: ${matrix.classIndex.classes.length} classes for ${pods.length} pods\n`);
+    if (showProgress)
+      process.stderr.write(`\rmatrix: ${matrix.classIndex.classes.length} classes for ${pods.length} pods\n`);
     const rows = rowsFor(state, pods, opts.groupBy === "workload");
-    const byClasses = opts.classes === true || (format !== "json" && format !== "csv" && rows.length > MAX_TABLE_ROWS);
+    const byClasses =
+      opts.classes === true || (format !== "json" && format !== "csv" && rows.length > MAX_TABLE_ROWS);
     let text: string;
     if (byClasses) {
       if (format === "json") {
@@ -121,11 +147,18 @@ export function register(program: Command): void {
 function classJSON(m: ReturnType<typeof computeMatrix>) {
   const ci = m.classIndex;
   return {
-    classes: ci.classes.map((c) => ({ id: c.id, namespace: c.namespace, labels: c.labels, pods: c.pods.map((p) => p.key) })),
+    classes: ci.classes.map((c) => ({
+      id: c.id,
+      namespace: c.namespace,
+      labels: c.labels,
+      pods: c.pods.map((p) => p.key),
+    })),
     ports: m.ports.map((pp, pi) => ({
       ...pp,
       ...m.stats(pi),
-      allowed: ci.classes.map((s) => ci.classes.filter((d) => m.classAllowed(s.id, d.id, pi)).map((d) => d.id)),
+      allowed: ci.classes.map((s) =>
+        ci.classes.filter((d) => m.classAllowed(s.id, d.id, pi)).map((d) => d.id),
+      ),
     })),
   };
 }

@@ -40,7 +40,13 @@ export interface ProbeResult {
 // The same default scope as `michi matrix`, so the two tables line up.
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
 
-async function probeTcp(client: UpClient, src: UpPod, dst: UpPod, port: number, timeoutMs: number): Promise<boolean> {
+async function probeTcp(
+  client: UpClient,
+  src: UpPod,
+  dst: UpPod,
+  port: number,
+  timeoutMs: number,
+): Promise<boolean> {
   const target = dst.ports.find((p) => p.port === port && p.protocol === "TCP");
   const localPortNum = target?.local ?? port;
   return new Promise<boolean>((resolve) => {
@@ -113,7 +119,9 @@ export async function runProbe(
             port,
             protocol,
             allowed:
-              protocol === "UDP" ? await probeUdp(src, dst, port, timeoutMs) : await probeTcp(client, src, dst, port, timeoutMs),
+              protocol === "UDP"
+                ? await probeUdp(src, dst, port, timeoutMs)
+                : await probeTcp(client, src, dst, port, timeoutMs),
           }));
         }
       }
@@ -135,28 +143,43 @@ export async function runProbe(
 export function register(program: Command): void {
   program
     .command("probe")
-    .description("open real connections between every pair of pods of a running michi up and print the truth table")
+    .description(
+      "open real connections between every pair of pods of a running michi up and print the truth table",
+    )
     .option("--ports <list>", "ports to probe", "80,81")
     .option("--protocols <list>", "protocols to probe (TCP, UDP)", "TCP")
     .option("-n, --namespace <ns>", "only pods of this namespace (or a comma-separated list)")
-    .option("-A, --all-namespaces", "pods of every namespace (default: all but kube-system, kube-public, kube-node-lease)")
+    .option(
+      "-A, --all-namespaces",
+      "pods of every namespace (default: all but kube-system, kube-public, kube-node-lease)",
+    )
     .option("-o, --output <format>", "table or json", "table")
     .option("--timeout <ms>", "how long a probe waits for an answer", "1000")
     .option("--server <url>", "admin address of the running michi up")
     .action(async (flags: ProbeFlags) => {
       const ports = flags.ports.split(",").map((p) => Number(p.trim()));
       if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
-        throw new MichiError("BadFlag", `--ports: expected a comma-separated list of ports, got ${JSON.stringify(flags.ports)}`);
+        throw new MichiError(
+          "BadFlag",
+          `--ports: expected a comma-separated list of ports, got ${JSON.stringify(flags.ports)}`,
+        );
       }
       const protocols = flags.protocols.split(",").map((p) => p.trim().toUpperCase());
       for (const p of protocols) {
-        if (p !== "TCP" && p !== "UDP") throw new MichiError("BadFlag", `--protocols: michi up probes TCP and UDP, got ${p}`);
+        if (p !== "TCP" && p !== "UDP")
+          throw new MichiError("BadFlag", `--protocols: michi up probes TCP and UDP, got ${p}`);
       }
       const client = upClient(flags.server);
       const all = (await fetchJSON<{ items: UpPod[] }>(client, "/api/up/pods")).items;
-      const namespaces = flags.namespace ? new Set(flags.namespace.split(",").map((n) => n.trim())) : undefined;
+      const namespaces = flags.namespace
+        ? new Set(flags.namespace.split(",").map((n) => n.trim()))
+        : undefined;
       const pods = all.filter((p) =>
-        namespaces ? namespaces.has(p.namespace) : flags.allNamespaces ? true : !SYSTEM_NAMESPACES.has(p.namespace),
+        namespaces
+          ? namespaces.has(p.namespace)
+          : flags.allNamespaces
+            ? true
+            : !SYSTEM_NAMESPACES.has(p.namespace),
       );
       const results = await runProbe(client, pods, ports, protocols, Number(flags.timeout) || 1000);
       if (flags.output === "json") {
@@ -169,9 +192,20 @@ export function register(program: Command): void {
           process.stdout.write(`${protocol}/${port} (. = connected, X = blocked):\n`);
           const rows = names.map((from) => [
             from,
-            ...names.map((to) => (results.find((r) => r.from === from && r.to === to && r.port === port && r.protocol === protocol)?.allowed ? "." : "X")),
+            ...names.map((to) =>
+              results.find(
+                (r) => r.from === from && r.to === to && r.port === port && r.protocol === protocol,
+              )?.allowed
+                ? "."
+                : "X",
+            ),
           ]);
-          process.stdout.write(formatTable(["FROM \\ TO", ...names.map((_n, i) => String(i + 1))], rows.map((r, i) => [`${i + 1} ${r[0]}`, ...r.slice(1)])));
+          process.stdout.write(
+            formatTable(
+              ["FROM \\ TO", ...names.map((_n, i) => String(i + 1))],
+              rows.map((r, i) => [`${i + 1} ${r[0]}`, ...r.slice(1)]),
+            ),
+          );
           process.stdout.write("\n");
         }
       }

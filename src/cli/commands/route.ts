@@ -31,7 +31,11 @@ export interface ParsedURL {
 /** Keeps the path exactly as typed (no dot-segment or escape normalisation): the controller does that itself. */
 export function parseRequestURL(url: string): ParsedURL {
   const m = /^(https?):\/\/([^/?#]*)([^#]*)/i.exec(url);
-  if (!m) throw new MichiError("BadArgument", `URL: expected http://HOST/PATH or https://HOST/PATH, got ${JSON.stringify(url)}`);
+  if (!m)
+    throw new MichiError(
+      "BadArgument",
+      `URL: expected http://HOST/PATH or https://HOST/PATH, got ${JSON.stringify(url)}`,
+    );
   const target = m[3] ?? "";
   return {
     scheme: (m[1] ?? "http").toLowerCase() as "http" | "https",
@@ -45,8 +49,17 @@ export function routeJSON(d: RouteDecision, table: RouteTable, host: string): Re
   return {
     status: d.status,
     ingress: d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : null,
-    rule: d.rule ? { host: d.rule.host, path: d.rule.path, pathType: d.rule.pathType, field: d.rule.field } : null,
-    backend: d.backend ? { service: d.backend.service, port: d.backend.port, ...(d.backend.servicePort !== undefined ? { servicePort: d.backend.servicePort } : {}), upstream: d.backend.upstream } : null,
+    rule: d.rule
+      ? { host: d.rule.host, path: d.rule.path, pathType: d.rule.pathType, field: d.rule.field }
+      : null,
+    backend: d.backend
+      ? {
+          service: d.backend.service,
+          port: d.backend.port,
+          ...(d.backend.servicePort !== undefined ? { servicePort: d.backend.servicePort } : {}),
+          upstream: d.backend.upstream,
+        }
+      : null,
     upstreamPath: d.upstreamPath ?? null,
     location: d.location ?? null,
     endpoints: d.endpoints.map((e) => ({ ip: e.ip, port: e.port, ...(e.pod ? { pod: e.pod } : {}) })),
@@ -65,20 +78,42 @@ export function routeJSON(d: RouteDecision, table: RouteTable, host: string): Re
 
 /** Ingresses with a rule for this host that the controller does not serve (another class, invalid annotations). */
 function ignoredFor(table: RouteTable, host: string): { ingress: string; reason: string }[] {
-  return table.ingresses.filter((i) => !i.served && i.hosts?.includes(host)).map((i) => ({ ingress: `${i.namespace}/${i.name}`, reason: i.reason }));
+  return table.ingresses
+    .filter((i) => !i.served && i.hosts?.includes(host))
+    .map((i) => ({ ingress: `${i.namespace}/${i.name}`, reason: i.reason }));
 }
 
-export function formatRoute(method: string, url: string, d: RouteDecision, table: RouteTable, host: string): string {
+export function formatRoute(
+  method: string,
+  url: string,
+  d: RouteDecision,
+  table: RouteTable,
+  host: string,
+): string {
   const lines: string[] = [];
-  const verdict = d.action === "proxy" ? "proxied" : d.action === "redirect" ? `redirect → ${d.location ?? ""}` : "answered by the controller";
+  const verdict =
+    d.action === "proxy"
+      ? "proxied"
+      : d.action === "redirect"
+        ? `redirect → ${d.location ?? ""}`
+        : "answered by the controller";
   lines.push(`${method} ${url} → ${d.status} ${verdict}`);
   const row = (k: string, v: string) => lines.push(`  ${`${k}:`.padEnd(15)}${v}`);
   row("server", d.server === "_" ? "_ (catch-all)" : d.server);
-  if (d.ingress) row("ingress", `${d.ingress.namespace}/${d.ingress.name}${d.rule ? ` (${d.rule.field})` : ""}`);
+  if (d.ingress)
+    row("ingress", `${d.ingress.namespace}/${d.ingress.name}${d.rule ? ` (${d.rule.field})` : ""}`);
   if (d.rule) row("rule", `host ${d.rule.host || "(any)"}, path ${d.rule.path} (${d.rule.pathType})`);
-  if (d.backend) row("backend", `service ${d.backend.service} port ${d.backend.port} (upstream ${d.backend.upstream})`);
-  if (d.canary) row("canary", `${d.canary.ingress}: ${d.canary.used ? "used" : "not used"} — ${d.canary.reason}`);
-  if (d.backend) row("endpoints", d.endpoints.length ? d.endpoints.map((e) => `${e.ip}:${e.port}${e.pod ? ` (${e.pod})` : ""}`).join(", ") : "none ready");
+  if (d.backend)
+    row("backend", `service ${d.backend.service} port ${d.backend.port} (upstream ${d.backend.upstream})`);
+  if (d.canary)
+    row("canary", `${d.canary.ingress}: ${d.canary.used ? "used" : "not used"} — ${d.canary.reason}`);
+  if (d.backend)
+    row(
+      "endpoints",
+      d.endpoints.length
+        ? d.endpoints.map((e) => `${e.ip}:${e.port}${e.pod ? ` (${e.pod})` : ""}`).join(", ")
+        : "none ready",
+    );
   if (d.upstreamPath !== undefined) row("upstream path", d.upstreamPath);
   if (d.upstreamHost) row("upstream Host", d.upstreamHost);
   for (const [k, v] of Object.entries(d.upstreamHeaders)) row("upstream hdr", `${k}: ${v}`);
@@ -90,37 +125,57 @@ export function formatRoute(method: string, url: string, d: RouteDecision, table
     lines.push("  why:");
     for (const n of d.notes) lines.push(`    - ${n}`);
   }
-  for (const i of ignoredFor(table, host.replace(/:\d+$/, "").toLowerCase())) lines.push(`  note: Ingress ${i.ingress} has a rule for this host but is not served: ${i.reason}`);
+  for (const i of ignoredFor(table, host.replace(/:\d+$/, "").toLowerCase()))
+    lines.push(`  note: Ingress ${i.ingress} has a rule for this host but is not served: ${i.reason}`);
   return `${lines.join("\n")}\n`;
 }
 
 export function register(program: Command): void {
   const cmd = program
     .command("route")
-    .description("show what the ingress controller does with a request: rule, backend, endpoints, rewrite, redirect, annotations")
+    .description(
+      "show what the ingress controller does with a request: rule, backend, endpoints, rewrite, redirect, annotations",
+    )
     .argument("<url>", "request URL, e.g. http://myapp.example.com/api/users")
-    .option("-H, --header <header>", "request header 'Name: value' (repeatable; Host overrides the URL's host)", collect, [])
+    .option(
+      "-H, --header <header>",
+      "request header 'Name: value' (repeatable; Host overrides the URL's host)",
+      collect,
+      [],
+    )
     .option("-X, --method <method>", "request method", "GET")
     .option("--from <ip>", "client source IP (for whitelist/denylist-source-range)", "127.0.0.1")
     .option("--content-length <bytes>", "declared request body size (for proxy-body-size)")
-    .option("--ingress-class <name>", "serve exactly these IngressClass names (repeatable; default: nginx-controller classes)", collect)
+    .option(
+      "--ingress-class <name>",
+      "serve exactly these IngressClass names (repeatable; default: nginx-controller classes)",
+      collect,
+    )
     .option("-o, --output <format>", "json for machine-readable output");
   addManifestOptions(cmd).action(async (url: string, opts: RouteOptions) => {
-    if (opts.output !== undefined && opts.output !== "json") throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
-    if (!parseIP(opts.from)) throw new MichiError("BadFlag", `--from: expected an IP address, got ${JSON.stringify(opts.from)}`);
+    if (opts.output !== undefined && opts.output !== "json")
+      throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
+    if (!parseIP(opts.from))
+      throw new MichiError("BadFlag", `--from: expected an IP address, got ${JSON.stringify(opts.from)}`);
     const u = parseRequestURL(url);
     const headers: Record<string, string> = {};
     for (const h of opts.header) {
       const i = h.indexOf(":");
-      if (i <= 0) throw new MichiError("BadFlag", `--header: expected 'Name: value', got ${JSON.stringify(h)}`);
+      if (i <= 0)
+        throw new MichiError("BadFlag", `--header: expected 'Name: value', got ${JSON.stringify(h)}`);
       const name = h.slice(0, i).trim().toLowerCase();
       const value = h.slice(i + 1).trim();
-      headers[name] = headers[name] !== undefined ? `${headers[name]}${name === "cookie" ? "; " : ", "}${value}` : value;
+      headers[name] =
+        headers[name] !== undefined ? `${headers[name]}${name === "cookie" ? "; " : ", "}${value}` : value;
     }
     let contentLength: number | undefined;
     if (opts.contentLength !== undefined) {
       contentLength = Number(opts.contentLength);
-      if (!Number.isInteger(contentLength) || contentLength < 0) throw new MichiError("BadFlag", `--content-length: expected a byte count, got ${JSON.stringify(opts.contentLength)}`);
+      if (!Number.isInteger(contentLength) || contentLength < 0)
+        throw new MichiError(
+          "BadFlag",
+          `--content-length: expected a byte count, got ${JSON.stringify(opts.contentLength)}`,
+        );
     }
     const loaded = await loadFromOptions(opts);
     const table = compileRoutes(loaded.state, opts.ingressClass ? { classes: opts.ingressClass } : {});

@@ -6,10 +6,11 @@
 import { type Command, Option } from "commander";
 import { formatDiagnostic, MichiError } from "../../api/diagnostics.js";
 import { addressMapFor, parseAddressMapping } from "../../runtime/addresses.js";
-import { formatReadyReport } from "../../runtime/ready-report.js";
 import { defaultPortRule } from "../../runtime/port-rule.js";
+import { formatReadyReport } from "../../runtime/ready-report.js";
 import { removeUpRecord, stateFile, writeUpRecord } from "../../runtime/state-file.js";
 import { DiagnosticsError, type HostPort, UpInstance } from "../../runtime/up.js";
+import { dashboardForUp } from "../../web/up-dashboard.js";
 import { addManifestOptions, configFromOptions, type ManifestOptions } from "../common.js";
 
 interface UpFlags extends ManifestOptions {
@@ -32,7 +33,11 @@ interface UpFlags extends ManifestOptions {
 export function parseHostPort(flag: string, text: string): HostPort {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
   const port = Number(m?.[2]);
-  if (!m || port > 65535) throw new MichiError("BadFlag", `${flag}: expected ADDR:PORT (IPv4 loopback), got ${JSON.stringify(text)}`);
+  if (!m || port > 65535)
+    throw new MichiError(
+      "BadFlag",
+      `${flag}: expected ADDR:PORT (IPv4 loopback), got ${JSON.stringify(text)}`,
+    );
   const host = m[1] as string;
   if (!host.startsWith("127.")) {
     throw new MichiError("BadFlag", `${flag}: michi up serves on loopback only (127.0.0.0/8), got ${host}`);
@@ -47,32 +52,66 @@ function collect(value: string, previous: string[] = []): string[] {
 export function register(program: Command): void {
   const cmd = program
     .command("up")
-    .description("run the cluster network for real on loopback: DNS, ingress, service proxies, pods, NetworkPolicy")
-    .option("--dns <addr:port>", "also serve the cluster DNS here (it always serves on the kube-dns service address)")
-    .option("--http <addr:port>", "ingress controller HTTP, as a client outside the cluster reaches it", "127.0.0.1:8080")
+    .description(
+      "run the cluster network for real on loopback: DNS, ingress, service proxies, pods, NetworkPolicy",
+    )
+    .option(
+      "--dns <addr:port>",
+      "also serve the cluster DNS here (it always serves on the kube-dns service address)",
+    )
+    .option(
+      "--http <addr:port>",
+      "ingress controller HTTP, as a client outside the cluster reaches it",
+      "127.0.0.1:8080",
+    )
     .option("--https <addr:port>", "ingress controller HTTPS", "127.0.0.1:8443")
     .option("--ui <addr:port>", "admin API (and dashboard)", "127.0.0.1:7070")
     .option("--watch", "reload when the manifests change")
-    .addOption(new Option("--deny <action>", "what denied connections get").choices(["drop", "reject"]).default("drop"))
+    .addOption(
+      new Option("--deny <action>", "what denied connections get")
+        .choices(["drop", "reject"])
+        .default("drop"),
+    )
     .option("--drop-hold <ms>", "how long a dropped TCP connection is held before it is closed", "30000")
     .option("--low-port-offset <n>", "added to model ports below 1024 (default: 0 as root, else 10000)")
-    .option("--host-ip <addr>", "this machine's address: an outside client, and where NodePorts also listen", "127.0.0.1")
+    .option(
+      "--host-ip <addr>",
+      "this machine's address: an outside client, and where NodePorts also listen",
+      "127.0.0.1",
+    )
     .option("--dns-service-ip <ip>", "cluster IP of kube-system/kube-dns (default 10.96.0.10)")
-    .option("--address-map <model=local>", "extra model→loopback mapping, e.g. 192.168.0.0/16=127.168.0.0/16; repeatable", collect, [])
+    .option(
+      "--address-map <model=local>",
+      "extra model→loopback mapping, e.g. 192.168.0.0/16=127.168.0.0/16; repeatable",
+      collect,
+      [],
+    )
     .option("--backoff-scale <x>", "scale of the kubelet crash-loop backoff for pod commands", "1")
     .option("--debounce <ms>", "delay before a --watch reload", "200")
-    .option("--dns-upstreams <list>", "resolvers for names outside the cluster, comma-separated, or none (default: the host's)");
+    .option(
+      "--dns-upstreams <list>",
+      "resolvers for names outside the cluster, comma-separated, or none (default: the host's)",
+    );
   addManifestOptions(cmd).action(async (flags: UpFlags) => {
     const config = configFromOptions(flags);
     if (flags.dnsServiceIp) config.dnsServiceIP = flags.dnsServiceIp;
     const rule = defaultPortRule();
     const portRule =
       flags.lowPortOffset !== undefined ? { lowPortOffset: Number.parseInt(flags.lowPortOffset, 10) } : rule;
-    if (!Number.isInteger(portRule.lowPortOffset) || portRule.lowPortOffset < 0 || portRule.lowPortOffset > 64511) {
-      throw new MichiError("BadFlag", `--low-port-offset: expected an integer 0-64511, got ${JSON.stringify(flags.lowPortOffset)}`);
+    if (
+      !Number.isInteger(portRule.lowPortOffset) ||
+      portRule.lowPortOffset < 0 ||
+      portRule.lowPortOffset > 64511
+    ) {
+      throw new MichiError(
+        "BadFlag",
+        `--low-port-offset: expected an integer 0-64511, got ${JSON.stringify(flags.lowPortOffset)}`,
+      );
     }
     const ui = parseHostPort("--ui", flags.ui);
-    const up = new UpInstance({
+    const up: UpInstance = new UpInstance({
+      // The dashboard (issue 7) on the same --ui address; the admin API keeps its own paths.
+      handlers: [dashboardForUp(() => up)],
       paths: flags.filename,
       config,
       addressMap: addressMapFor(config, flags.addressMap.map(parseAddressMapping), flags.hostIp),
@@ -88,7 +127,10 @@ export function register(program: Command): void {
       backoffScale: Number(flags.backoffScale) || 1,
       debounceMs: Number(flags.debounce) || 200,
       ...(flags.dnsUpstreams !== undefined
-        ? { dnsUpstreams: flags.dnsUpstreams === "none" ? [] : flags.dnsUpstreams.split(",").map((u) => u.trim()) }
+        ? {
+            dnsUpstreams:
+              flags.dnsUpstreams === "none" ? [] : flags.dnsUpstreams.split(",").map((u) => u.trim()),
+          }
         : {}),
       log: (line) => process.stderr.write(`michi: ${line}\n`),
     });

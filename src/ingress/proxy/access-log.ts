@@ -39,7 +39,15 @@ export function timeLocal(d: Date): string {
 }
 
 const dash = (v: string | number | undefined) => (v === undefined || v === "" ? "-" : String(v));
-const quoteSafe = (s: string) => s.replace(/["\\\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+/** nginx escapes quotes, backslashes and control bytes in logged strings as \xHH. */
+function quoteSafe(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || c === 0x7f || ch === '"' || ch === "\\" ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
+  }
+  return out;
+}
 
 export function formatUpstreamInfo(e: AccessLogEntry): string {
   const secs = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000).toFixed(3));

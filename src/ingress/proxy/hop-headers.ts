@@ -3,7 +3,16 @@
  * them, plus any header the Connection header names, in both directions.
  */
 
-const HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authenticate"]);
+const HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-authenticate",
+]);
 
 export function isHopHeader(name: string): boolean {
   return HOP.has(name);

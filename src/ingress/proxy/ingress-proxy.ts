@@ -18,7 +18,13 @@ import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import tls, { type SecureContext } from "node:tls";
 import type { LocationConfig } from "../annotations.js";
-import { affinityKey, findServer, normalizeHost, type RouteDecision, routeRequest } from "../route-request.js";
+import {
+  affinityKey,
+  findServer,
+  normalizeHost,
+  type RouteDecision,
+  routeRequest,
+} from "../route-request.js";
 import type { EndpointRef, RouteTable, ServerTLS } from "../route-types.js";
 import { type AccessLogEntry, formatJSON, formatUpstreamInfo } from "./access-log.js";
 import { generateDefaultCertificate, type PemPair } from "./default-cert.js";
@@ -49,6 +55,13 @@ export interface IngressProxyOptions {
   upstreamTries?: number;
   /** Client keep-alive timeout (nginx keepalive_timeout, default 75 s). */
   keepAliveTimeoutMs?: number;
+  /**
+   * The ports clients connect to, when they differ from the listening ports
+   * (the controller pod listens on 80/443 behind a LoadBalancer or `--https`
+   * frontend): used for X-Forwarded-Port and the ssl-redirect Location (the
+   * port is left out when it is 443). Default: the listening ports.
+   */
+  ports?: { http?: number; https?: number };
 }
 
 export interface IngressProxy {
@@ -67,6 +80,19 @@ class UpstreamTimeout extends Error {
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
+// X-Request-ID values (32 hex digits, like nginx's $request_id), drawn from a pooled random buffer.
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+function newRequestId(): string {
+  if (idOffset + 16 > idPool.length) {
+    idPool = randomBytes(4096);
+    idOffset = 0;
+  }
+  const id = idPool.toString("hex", idOffset, idOffset + 16);
+  idOffset += 16;
+  return id;
+}
+
 export async function startIngressProxy(opts: IngressProxyOptions): Promise<IngressProxy> {
   const metrics = new IngressMetrics();
   const agentOpts = { keepAlive: true, maxSockets: 1024, maxFreeSockets: 320, scheduling: "lifo" as const };
@@ -82,174 +108,189 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
   };
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  let httpsPort: number | undefined;
+  let httpsPort: number | undefined = opts.ports?.https;
 
   const log = (e: AccessLogEntry) => {
     if (!opts.onAccessLog) return;
     opts.onAccessLog(opts.accessLogFormat === "json" ? formatJSON(e) : formatUpstreamInfo(e), e);
   };
 
-  const handle = (scheme: "http" | "https", listenPort: () => number) => (req: IncomingMessage, res: ServerResponse) => {
-    inFlight++;
-    const started = performance.now();
-    const table = opts.getTable();
-    metrics.noteTable(table);
-    const clHeader = req.headers["content-length"];
-    const contentLength = clHeader !== undefined ? Number(clHeader) : undefined;
-    const d = routeRequest(table, {
-      method: req.method ?? "GET",
-      scheme,
-      host: req.headers.host ?? "",
-      path: req.url ?? "/",
-      headers: req.headers,
-      sourceIP: req.socket.remoteAddress ?? "",
-      ...(contentLength !== undefined && Number.isFinite(contentLength) ? { contentLength } : {}),
-      random: Math.random(),
-      ...(httpsPort !== undefined ? { httpsPort } : {}),
-    });
-    const incoming = req.headers["x-request-id"];
-    const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomBytes(16).toString("hex");
-    const st: ReqState = { bytesSent: 0, upstreamAddr: "", upstreamStatus: undefined, upstreamStart: 0, upstreamEnd: undefined, servedBy: undefined };
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      inFlight--;
-      if (inFlight === 0 && drained) drained();
-      const now = performance.now();
-      const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} (${d.rule.pathType})` : "";
-      metrics.observe(
-        {
-          host: d.server,
-          ingress: d.ingress?.name ?? "",
-          namespace: d.ingress?.namespace ?? "",
-          service: d.backend?.service.split("/")[1] ?? "",
-          path: d.rule?.path ?? "",
-          method: req.method ?? "",
-          status: res.statusCode,
-          canary: d.canary?.used ? d.canary.ingress : "",
-        },
-        (now - started) / 1000,
-      );
-      if (opts.onAccessLog) {
-        log({
-          time: new Date(),
-          remoteAddr: req.socket.remoteAddress ?? "-",
-          method: req.method ?? "",
-          uri: req.url ?? "",
-          httpVersion: req.httpVersion,
-          status: res.statusCode,
-          bodyBytesSent: st.bytesSent,
-          referer: String(req.headers.referer ?? ""),
-          userAgent: String(req.headers["user-agent"] ?? ""),
-          requestLength: Number(clHeader ?? 0),
-          requestTimeMs: now - started,
-          upstreamName: d.action === "proxy" && d.backend ? d.backend.upstream : "",
-          alternativeUpstreamName: d.canary && !d.canary.used ? "" : "",
-          upstreamAddr: st.upstreamAddr,
-          upstreamResponseLength: st.upstreamStatus !== undefined ? st.bytesSent : undefined,
-          upstreamResponseTimeMs: st.upstreamEnd !== undefined ? st.upstreamEnd - st.upstreamStart : undefined,
-          upstreamStatus: st.upstreamStatus,
-          requestId,
-          host: req.headers.host ?? "",
-          ingress: d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "",
-          service: d.backend?.service ?? "",
-          rule,
-        });
+  const handle =
+    (scheme: "http" | "https", listenPort: () => number) => (req: IncomingMessage, res: ServerResponse) => {
+      inFlight++;
+      const started = performance.now();
+      const table = opts.getTable() as RouteTable | undefined;
+      if (!table) {
+        // No configuration compiled yet (start-up): nginx would not be listening; answer 503 rather than crash.
+        res.once("close", () => inFlight--);
+        res.writeHead(503, { "content-type": "text/html", server: "michi" }).end(errorPage(503));
+        return;
       }
-    };
-    res.once("finish", finish);
-    res.once("close", finish);
-
-    if (opts.debugHeader) res.setHeader("x-michi-route", debugValue(d));
-    if (d.action !== "proxy") {
-      reply(res, d, st);
-      return;
-    }
-    proxyRequest(req, res, d, st, {
-      scheme,
-      listenPort: listenPort(),
-      requestId,
-      agent: d.config.backendProtocol === "HTTPS" ? httpsAgent : httpAgent,
-      rr,
-      opts,
-    });
-  };
-
-  const upgrade = (scheme: "http" | "https", listenPort: () => number) => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on("error", () => socket.destroy());
-    const table = opts.getTable();
-    const d = routeRequest(table, {
-      method: req.method ?? "GET",
-      scheme,
-      host: req.headers.host ?? "",
-      path: req.url ?? "/",
-      headers: req.headers,
-      sourceIP: req.socket.remoteAddress ?? "",
-      random: Math.random(),
-      ...(httpsPort !== undefined ? { httpsPort } : {}),
-    });
-    if (d.action !== "proxy" || d.endpoints.length === 0) {
-      const body = errorPage(d.status);
-      const loc = d.location ? `Location: ${d.location}\r\n` : "";
-      socket.end(`HTTP/1.1 ${d.status} ${statusText(d.status)}\r\n${loc}Content-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-      return;
-    }
-    const ep = pickEndpoint(d, rr);
-    const target = opts.upstream(ep);
-    const headers = upstreamHeaders(req, d, scheme, listenPort(), randomBytes(16).toString("hex"));
-    headers.connection = "Upgrade";
-    headers.upgrade = req.headers.upgrade ?? "websocket";
-    const mod = d.config.backendProtocol === "HTTPS" ? https : http;
-    const preq = mod.request({
-      host: target.host,
-      port: target.port,
-      method: req.method ?? "GET",
-      path: d.upstreamPath ?? "/",
-      headers,
-      agent: false,
-      setHost: false,
-      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-      ...(d.config.backendProtocol === "HTTPS" ? { rejectUnauthorized: false } : {}),
-    });
-    preq.setTimeout(d.config.connectTimeoutMs, () => preq.destroy(new UpstreamTimeout("connect timeout")));
-    preq.on("upgrade", (pres, psock, phead) => {
-      preq.setTimeout(0);
-      let head2 = `HTTP/1.1 101 ${statusText(101)}\r\n`;
-      for (let i = 0; i < pres.rawHeaders.length; i += 2) head2 += `${pres.rawHeaders[i]}: ${pres.rawHeaders[i + 1]}\r\n`;
-      socket.write(`${head2}\r\n`);
-      if (phead.length > 0) socket.write(phead);
-      if (head.length > 0) psock.write(head);
-      tunnels.add(socket);
-      const done = () => {
-        tunnels.delete(socket);
-        psock.destroy();
-        socket.destroy();
+      metrics.noteTable(table);
+      const clHeader = req.headers["content-length"];
+      const contentLength = clHeader !== undefined ? Number(clHeader) : undefined;
+      const d = routeRequest(table, {
+        method: req.method ?? "GET",
+        scheme,
+        host: req.headers.host ?? "",
+        path: req.url ?? "/",
+        headers: req.headers,
+        sourceIP: req.socket.remoteAddress ?? "",
+        ...(contentLength !== undefined && Number.isFinite(contentLength) ? { contentLength } : {}),
+        random: Math.random(),
+        ...(httpsPort !== undefined ? { httpsPort } : {}),
+      });
+      const incoming = req.headers["x-request-id"];
+      const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : newRequestId();
+      const st: ReqState = {
+        bytesSent: 0,
+        upstreamAddr: "",
+        upstreamStatus: undefined,
+        upstreamStart: 0,
+        upstreamEnd: undefined,
+        servedBy: undefined,
       };
-      psock.on("error", done);
-      psock.on("close", done);
-      socket.on("close", done);
-      psock.pipe(socket);
-      socket.pipe(psock);
-    });
-    preq.on("response", (pres) => {
-      // The backend declined the upgrade: relay its answer and close.
-      let head2 = `HTTP/1.1 ${pres.statusCode ?? 502} ${pres.statusMessage ?? ""}\r\n`;
-      for (let i = 0; i < pres.rawHeaders.length; i += 2) {
-        const n = (pres.rawHeaders[i] ?? "").toLowerCase();
-        if (n === "connection" || n === "transfer-encoding" || n === "keep-alive") continue;
-        head2 += `${pres.rawHeaders[i]}: ${pres.rawHeaders[i + 1]}\r\n`;
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        inFlight--;
+        if (inFlight === 0 && drained) drained();
+        const now = performance.now();
+        const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} (${d.rule.pathType})` : "";
+        metrics.observe(d, req.method ?? "", res.statusCode, (now - started) / 1000);
+        if (opts.onAccessLog) {
+          log({
+            time: new Date(),
+            remoteAddr: req.socket.remoteAddress ?? "-",
+            method: req.method ?? "",
+            uri: req.url ?? "",
+            httpVersion: req.httpVersion,
+            status: res.statusCode,
+            bodyBytesSent: st.bytesSent,
+            referer: String(req.headers.referer ?? ""),
+            userAgent: String(req.headers["user-agent"] ?? ""),
+            requestLength: Number(clHeader ?? 0),
+            requestTimeMs: now - started,
+            upstreamName: d.action === "proxy" && d.backend ? d.backend.upstream : "",
+            alternativeUpstreamName: d.canary && !d.canary.used ? "" : "",
+            upstreamAddr: st.upstreamAddr,
+            upstreamResponseLength: st.upstreamStatus !== undefined ? st.bytesSent : undefined,
+            upstreamResponseTimeMs:
+              st.upstreamEnd !== undefined ? st.upstreamEnd - st.upstreamStart : undefined,
+            upstreamStatus: st.upstreamStatus,
+            requestId,
+            host: req.headers.host ?? "",
+            ingress: d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "",
+            service: d.backend?.service ?? "",
+            rule,
+          });
+        }
+      };
+      res.once("finish", finish);
+      res.once("close", finish);
+
+      if (opts.debugHeader) res.setHeader("x-michi-route", debugValue(d));
+      if (d.action !== "proxy") {
+        reply(res, d, st);
+        return;
       }
-      socket.write(`${head2}Connection: close\r\n\r\n`);
-      pres.pipe(socket);
-    });
-    preq.on("error", (err) => {
-      const code = (err as NodeJS.ErrnoException).code === UPSTREAM_ERRORS_TIMEOUT ? 504 : 502;
-      const body = errorPage(code);
-      if (socket.writable) socket.end(`HTTP/1.1 ${code} ${statusText(code)}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-    });
-    preq.end();
-  };
+      proxyRequest(req, res, d, st, {
+        scheme,
+        listenPort: listenPort(),
+        requestId,
+        agent: d.config.backendProtocol === "HTTPS" ? httpsAgent : httpAgent,
+        rr,
+        opts,
+      });
+    };
+
+  const upgrade =
+    (scheme: "http" | "https", listenPort: () => number) =>
+    (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on("error", () => socket.destroy());
+      const table = opts.getTable() as RouteTable | undefined;
+      if (!table) {
+        socket.destroy();
+        return;
+      }
+      const d = routeRequest(table, {
+        method: req.method ?? "GET",
+        scheme,
+        host: req.headers.host ?? "",
+        path: req.url ?? "/",
+        headers: req.headers,
+        sourceIP: req.socket.remoteAddress ?? "",
+        random: Math.random(),
+        ...(httpsPort !== undefined ? { httpsPort } : {}),
+      });
+      if (d.action !== "proxy" || d.endpoints.length === 0) {
+        const body = errorPage(d.status);
+        const loc = d.location ? `Location: ${d.location}\r\n` : "";
+        socket.end(
+          `HTTP/1.1 ${d.status} ${statusText(d.status)}\r\n${loc}Content-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      const ep = pickEndpoint(d, rr);
+      const target = opts.upstream(ep);
+      const headers = upstreamHeaders(req, d, scheme, listenPort(), newRequestId());
+      headers.connection = "Upgrade";
+      headers.upgrade = req.headers.upgrade ?? "websocket";
+      const mod = d.config.backendProtocol === "HTTPS" ? https : http;
+      const preq = mod.request({
+        host: target.host,
+        port: target.port,
+        method: req.method ?? "GET",
+        path: d.upstreamPath ?? "/",
+        headers,
+        agent: false,
+        setHost: false,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        ...(d.config.backendProtocol === "HTTPS" ? { rejectUnauthorized: false } : {}),
+      });
+      preq.setTimeout(d.config.connectTimeoutMs, () => preq.destroy(new UpstreamTimeout("connect timeout")));
+      preq.on("upgrade", (pres, psock, phead) => {
+        preq.setTimeout(0);
+        let head2 = `HTTP/1.1 101 ${statusText(101)}\r\n`;
+        for (let i = 0; i < pres.rawHeaders.length; i += 2)
+          head2 += `${pres.rawHeaders[i]}: ${pres.rawHeaders[i + 1]}\r\n`;
+        socket.write(`${head2}\r\n`);
+        if (phead.length > 0) socket.write(phead);
+        if (head.length > 0) psock.write(head);
+        tunnels.add(socket);
+        const done = () => {
+          tunnels.delete(socket);
+          psock.destroy();
+          socket.destroy();
+        };
+        psock.on("error", done);
+        psock.on("close", done);
+        socket.on("close", done);
+        psock.pipe(socket);
+        socket.pipe(psock);
+      });
+      preq.on("response", (pres) => {
+        // The backend declined the upgrade: relay its answer and close.
+        let head2 = `HTTP/1.1 ${pres.statusCode ?? 502} ${pres.statusMessage ?? ""}\r\n`;
+        for (let i = 0; i < pres.rawHeaders.length; i += 2) {
+          const n = (pres.rawHeaders[i] ?? "").toLowerCase();
+          if (n === "connection" || n === "transfer-encoding" || n === "keep-alive") continue;
+          head2 += `${pres.rawHeaders[i]}: ${pres.rawHeaders[i + 1]}\r\n`;
+        }
+        socket.write(`${head2}Connection: close\r\n\r\n`);
+        pres.pipe(socket);
+      });
+      preq.on("error", (err) => {
+        const code = (err as NodeJS.ErrnoException).code === UPSTREAM_ERRORS_TIMEOUT ? 504 : 502;
+        const body = errorPage(code);
+        if (socket.writable)
+          socket.end(
+            `HTTP/1.1 ${code} ${statusText(code)}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          );
+      });
+      preq.end();
+    };
 
   const serverOpts = {
     keepAliveTimeout: opts.keepAliveTimeoutMs ?? 75_000,
@@ -266,16 +307,25 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       socket.destroy();
       return;
     }
-    const code = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    const code =
+      err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
     const body = errorPage(code);
-    socket.end(`HTTP/1.1 ${code} ${statusText(code)}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${code} ${statusText(code)}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   };
 
   if (opts.http) {
     const srv = http.createServer(serverOpts);
     let port = 0;
-    srv.on("request", handle("http", () => port));
-    srv.on("upgrade", upgrade("http", () => port));
+    srv.on(
+      "request",
+      handle("http", () => opts.ports?.http ?? port),
+    );
+    srv.on(
+      "upgrade",
+      upgrade("http", () => opts.ports?.http ?? port),
+    );
     srv.on("clientError", onClientError);
     srv.on("connection", track);
     await listen(srv, opts.http);
@@ -295,8 +345,8 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       ALPNProtocols: ["http/1.1"],
       SNICallback: (servername, cb) => {
         // SNI picks the certificate; the Host header (later) picks the route.
-        const server = findServer(opts.getTable(), normalizeHost(servername));
-        const t = server.tls;
+        const table = opts.getTable() as RouteTable | undefined;
+        const t = table ? findServer(table, normalizeHost(servername)).tls : undefined;
         if (!t?.cert || !t.key) return cb(null, defaultCtx);
         let ctx = contexts.get(t);
         if (ctx === undefined) {
@@ -311,15 +361,21 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       },
     });
     let port = 0;
-    srv.on("request", handle("https", () => port));
-    srv.on("upgrade", upgrade("https", () => port));
+    srv.on(
+      "request",
+      handle("https", () => opts.ports?.https ?? port),
+    );
+    srv.on(
+      "upgrade",
+      upgrade("https", () => opts.ports?.https ?? port),
+    );
     srv.on("clientError", onClientError);
     srv.on("tlsClientError", (_err, socket) => socket.destroy());
     srv.on("connection", track);
     await listen(srv, opts.https);
     addresses.https = srv.address() as AddressInfo;
     port = addresses.https.port;
-    httpsPort = port;
+    httpsPort = opts.ports?.https ?? port;
     servers.push(srv);
   }
 
@@ -327,10 +383,15 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
     addresses,
     metrics: () => metrics.render(),
     close: async (graceMs = 5_000) => {
-      const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      const closed = Promise.all(
+        servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
       for (const s of servers) s.closeIdleConnections();
       if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
       }
       for (const s of servers) s.closeAllConnections();
       for (const t of tunnels) t.destroy();
@@ -417,13 +478,27 @@ function pickEndpoint(d: RouteDecision, rr: Map<string, number>): EndpointRef {
   return d.endpoints[i] as EndpointRef;
 }
 
-function upstreamHeaders(req: IncomingMessage, d: RouteDecision, scheme: string, listenPort: number, requestId: string): OutgoingHttpHeaders {
+function upstreamHeaders(
+  req: IncomingMessage,
+  d: RouteDecision,
+  scheme: string,
+  listenPort: number,
+  requestId: string,
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   const conn = connectionTokens(req.headers.connection);
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined || isHopHeader(k) || conn?.has(k)) continue;
     // httpoxy: never forward a Proxy header; X-Forwarded-* are the controller's to set.
-    if (k === "proxy" || k.startsWith("x-forwarded-") || k === "x-real-ip" || k === "x-request-id" || k === "x-scheme" || k === "x-original-forwarded-for") continue;
+    if (
+      k === "proxy" ||
+      k.startsWith("x-forwarded-") ||
+      k === "x-real-ip" ||
+      k === "x-request-id" ||
+      k === "x-scheme" ||
+      k === "x-original-forwarded-for"
+    )
+      continue;
     out[k] = v;
   }
   const remote = (req.socket.remoteAddress ?? "").replace(/^::ffff:(?=\d+\.)/, "");
@@ -464,7 +539,12 @@ function isRetryable(err: NodeJS.ErrnoException): boolean {
   );
 }
 
-function cookieHeader(cfg: LocationConfig, d: RouteDecision, ep: EndpointRef, scheme: string): string | undefined {
+function cookieHeader(
+  cfg: LocationConfig,
+  d: RouteDecision,
+  ep: EndpointRef,
+  scheme: string,
+): string | undefined {
   const a = cfg.affinity;
   if (!a) return undefined;
   const path = a.path ?? (d.matched?.regex ? "/" : (d.matched?.path ?? "/"));
@@ -477,15 +557,24 @@ function cookieHeader(cfg: LocationConfig, d: RouteDecision, ep: EndpointRef, sc
   return `${c}; HttpOnly`;
 }
 
-function proxyRequest(req: IncomingMessage, res: ServerResponse, d: RouteDecision, st: ReqState, ctx: ProxyCtx): void {
+function proxyRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  d: RouteDecision,
+  st: ReqState,
+  ctx: ProxyCtx,
+): void {
   const cfg = d.config;
   const n = d.endpoints.length;
   const first = pickEndpoint(d, ctx.rr);
   const startIndex = d.endpoints.indexOf(first);
   const tries = Math.min(ctx.opts.upstreamTries ?? 3, n);
   const headers = upstreamHeaders(req, d, ctx.scheme, ctx.listenPort, ctx.requestId);
-  const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
-  if (hasBody && req.headers["content-length"] !== undefined) headers["content-length"] = req.headers["content-length"];
+  const hasBody =
+    req.headers["transfer-encoding"] !== undefined ||
+    (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
+  if (hasBody && req.headers["content-length"] !== undefined)
+    headers["content-length"] = req.headers["content-length"];
   else if (hasBody) headers["transfer-encoding"] = "chunked";
   const mod = cfg.backendProtocol === "HTTPS" ? https : http;
   let bodyStarted = false;
@@ -527,16 +616,22 @@ function proxyRequest(req: IncomingMessage, res: ServerResponse, d: RouteDecisio
     });
     active = preq;
     let connected = false;
-    const connectTimer = setTimeout(() => preq.destroy(new UpstreamTimeout("upstream connect timed out")), cfg.connectTimeoutMs);
+    const connectTimer = setTimeout(
+      () => preq.destroy(new UpstreamTimeout("upstream connect timed out")),
+      cfg.connectTimeoutMs,
+    );
     const onConnected = () => {
       if (connected) return;
       connected = true;
       clearTimeout(connectTimer);
-      preq.setTimeout(cfg.readTimeoutMs, () => preq.destroy(new UpstreamTimeout("upstream timed out")));
+      const onIdle = () => preq.destroy(new UpstreamTimeout("upstream timed out"));
+      // proxy-send-timeout while the body goes out, proxy-read-timeout while waiting for the answer (both idle timers, as nginx's).
+      preq.setTimeout(hasBody ? cfg.sendTimeoutMs : cfg.readTimeoutMs, onIdle);
       if (!hasBody) {
         preq.end();
         return;
       }
+      preq.once("finish", () => preq.setTimeout(cfg.readTimeoutMs));
       bodyStarted = true;
       let bytes = 0;
       req.on("data", (chunk: Buffer) => {
@@ -565,7 +660,8 @@ function proxyRequest(req: IncomingMessage, res: ServerResponse, d: RouteDecisio
       const out: OutgoingHttpHeaders = {};
       const conn = connectionTokens(pres.headers.connection);
       for (const [key, v] of Object.entries(pres.headers)) {
-        if (v === undefined || isHopHeader(key) || conn?.has(key) || key === "server" || key === "date") continue;
+        if (v === undefined || isHopHeader(key) || conn?.has(key) || key === "server" || key === "date")
+          continue;
         out[key] = v;
       }
       out.server = "michi";
@@ -574,7 +670,8 @@ function proxyRequest(req: IncomingMessage, res: ServerResponse, d: RouteDecisio
         const c = cookieHeader(cfg, d, ep, ctx.scheme);
         if (c) {
           const prev = out["set-cookie"];
-          out["set-cookie"] = prev === undefined ? [c] : [...(Array.isArray(prev) ? prev : [String(prev)]), c];
+          out["set-cookie"] =
+            prev === undefined ? [c] : [...(Array.isArray(prev) ? prev : [String(prev)]), c];
         }
       }
       const dbg = res.getHeader("x-michi-route");

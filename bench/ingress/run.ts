@@ -1,0 +1,174 @@
+/**
+ * HTTP benchmark, one run: wrk against (a) the upstream directly, (b) nginx
+ * (Debian nginx-light, config generated from the same Ingress, 1 worker,
+ * upstream keep-alive) and (c) michi's proxy (1 Node process) in front of the
+ * same upstream. Reports requests/s, p50/p99 and the michi/nginx ratio, then
+ * the route-compile numbers. Loopback only.
+ * Usage: npx tsx bench/ingress/run.ts [--duration 10] [--connections 50]
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { generateNginxConf, upstreamConf } from "./nginx-conf.js";
+import { benchTable } from "./scenario.js";
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? (process.argv[i + 1] ?? def) : def;
+};
+const duration = Number(arg("--duration", "10"));
+const connections = Number(arg("--connections", "50"));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, "127.0.0.1", () => {
+        s.destroy();
+        r(true);
+      });
+      s.on("error", () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+interface WrkResult {
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  errors: string;
+}
+
+function toMs(v: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : n;
+}
+
+async function wrk(port: number, host: string): Promise<WrkResult> {
+  const { stdout } = await run(
+    "wrk",
+    [
+      "-t1",
+      `-c${connections}`,
+      `-d${duration}s`,
+      "--latency",
+      "-H",
+      `Host: ${host}`,
+      `http://127.0.0.1:${port}/api/items`,
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const p50 = toMs(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? "");
+  const p99 = toMs(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? "");
+  const errors = [
+    /Socket errors:[^\n]*/.exec(stdout)?.[0],
+    /Non-2xx or 3xx responses:[^\n]*/.exec(stdout)?.[0],
+  ]
+    .filter(Boolean)
+    .join("; ");
+  return { rps, p50ms: p50, p99ms: p99, errors };
+}
+
+const children: ChildProcess[] = [];
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGTERM");
+});
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), "michi-bench-"));
+  for (const d of [
+    "body",
+    "proxy",
+    "fastcgi",
+    "uwsgi",
+    "scgi",
+    "ubody",
+    "uproxy",
+    "ufastcgi",
+    "uuwsgi",
+    "uscgi",
+  ])
+    mkdirSync(join(tmp, d), { recursive: true });
+  const upstreamPort = await freePort();
+  const nginxPort = await freePort();
+  writeFileSync(join(tmp, "upstream.conf"), upstreamConf(upstreamPort, tmp));
+  const table = benchTable();
+  writeFileSync(
+    join(tmp, "nginx.conf"),
+    generateNginxConf(table, {
+      listenPort: nginxPort,
+      tmpDir: tmp,
+      upstream: () => ({ host: "127.0.0.1", port: upstreamPort }),
+    }),
+  );
+  children.push(spawn("nginx", ["-p", tmp, "-c", join(tmp, "upstream.conf")], { stdio: "inherit" }));
+  children.push(spawn("nginx", ["-p", tmp, "-c", join(tmp, "nginx.conf")], { stdio: "inherit" }));
+  const michi = spawn(
+    process.execPath,
+    ["--import", "tsx", join(here, "michi-server.ts"), String(upstreamPort)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.push(michi);
+  const michiPort = await new Promise<number>((resolve) =>
+    michi.stdout?.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))),
+  );
+  await Promise.all([waitPort(upstreamPort), waitPort(nginxPort), waitPort(michiPort)]);
+
+  // Warm up each target briefly, then measure in sequence.
+  for (const p of [upstreamPort, nginxPort, michiPort])
+    await run("wrk", ["-t1", "-c10", "-d2s", "-H", "Host: bench.local", `http://127.0.0.1:${p}/api/items`]);
+  const direct = await wrk(upstreamPort, "bench.local");
+  const nginx = await wrk(nginxPort, "bench.local");
+  const michiR = await wrk(michiPort, "bench.local");
+  const { stdout: compile } = await run(process.execPath, [
+    "--import",
+    "tsx",
+    join(here, "compile-bench.ts"),
+  ]);
+  const { stdout: load } = await run("cat", ["/proc/loadavg"]);
+  const fmt = (name: string, r: WrkResult) =>
+    `| ${name} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors || "-"} |`;
+  process.stdout.write(
+    [
+      `wrk -t1 -c${connections} -d${duration}s, GET /api/items Host: bench.local, 2-byte upstream body; loadavg ${load.trim()}`,
+      "",
+      "| target | req/s | p50 ms | p99 ms | errors |",
+      "|---|---|---|---|---|",
+      fmt("(a) upstream direct (nginx return 200)", direct),
+      fmt("(b) nginx 1 worker, keepalive 320", nginx),
+      fmt("(c) michi proxy, 1 Node process", michiR),
+      "",
+      `michi/nginx throughput ratio: ${(michiR.rps / nginx.rps).toFixed(2)}`,
+      "",
+      "route compile / lookup:",
+      compile.trim(),
+      "",
+    ].join("\n"),
+  );
+  for (const c of children) c.kill("SIGTERM");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
