@@ -55,21 +55,30 @@ async function main() {
   const heap0 = process.memoryUsage().heapUsed;
   // CPU time as well as wall time: on a shared machine wall time includes waiting for a core.
   const cpu0 = process.cpuUsage();
+  const cpuMs = (from: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(from);
+    return (d.user + d.system) / 1000;
+  };
   t = process.hrtime.bigint();
+  let c = process.cpuUsage();
   const engine = compilePolicy(state);
   const compileMs = ms(t);
+  const compileCpu = cpuMs(c);
 
   t = process.hrtime.bigint();
-  const matrix = computeMatrix(engine, {
-    ports: [
-      { port: 8080, protocol: "TCP" },
-      { port: 53, protocol: "UDP" },
-    ],
-  });
+  c = process.cpuUsage();
+  const ports = [
+    { port: 8080, protocol: "TCP" as const },
+    { port: 53, protocol: "UDP" as const },
+  ];
+  const matrix = computeMatrix(engine, { ports });
   const matrixMs = ms(t);
+  const matrixCpu = cpuMs(c);
   t = process.hrtime.bigint();
+  c = process.cpuUsage();
   const stats = [matrix.stats(0), matrix.stats(1)];
   const statsMs = ms(t);
+  const statsCpu = cpuMs(c);
   const cpu = process.cpuUsage(cpu0);
   const heap1 = process.memoryUsage().heapUsed;
   process.stdout.write(

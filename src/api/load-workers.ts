@@ -28,7 +28,10 @@ export interface Unit {
 }
 
 export function shouldUseWorkers(texts: readonly string[]): boolean {
-  return availableParallelism() >= PARALLEL_MIN_CORES && texts.reduce((n, t) => n + t.length, 0) >= PARALLEL_MIN_BYTES;
+  return (
+    availableParallelism() >= PARALLEL_MIN_CORES &&
+    texts.reduce((n, t) => n + t.length, 0) >= PARALLEL_MIN_BYTES
+  );
 }
 
 /** Cuts the texts into units and groups them into `n` groups of similar size. */

@@ -45,6 +45,9 @@ export interface ParsedValue {
 
 export const UNSUPPORTED: unique symbol = Symbol("unsupported-yaml");
 
+/** Nesting depth the fast reader handles; Kubernetes objects are far shallower. */
+const MAX_DEPTH = 200;
+
 const SP = 32;
 const TAB = 9;
 const NL = 10;
@@ -75,6 +78,7 @@ class FastParser {
   private lastPos: PosNode | undefined;
   private readonly path: (string | number)[] = [];
   coerced = 0;
+  depth = 0;
   readonly yaml11: [FieldPath, string][] = [];
   readonly errors: DocIssue[] = [];
 
@@ -145,6 +149,14 @@ class FastParser {
   }
 
   private node(p: number, col: number, parentIndent: number, inline: boolean): unknown {
+    // Deeply nested documents go to the full parser, which reports them instead of overflowing the stack.
+    if (++this.depth > MAX_DEPTH) fail();
+    const v = this.nodeAt(p, col, parentIndent, inline);
+    this.depth--;
+    return v;
+  }
+
+  private nodeAt(p: number, col: number, parentIndent: number, inline: boolean): unknown {
     const s = this.s;
     const c = s.charCodeAt(p);
     if (c === DASH && this.isSep(p + 1)) {
@@ -641,6 +653,13 @@ class FlowParser {
   }
 
   value(p: number): unknown {
+    if (++this.host.depth > MAX_DEPTH) fail();
+    const v = this.valueAt(p);
+    this.host.depth--;
+    return v;
+  }
+
+  private valueAt(p: number): unknown {
     this.pos = p;
     const s = this.s;
     const c = s.charCodeAt(p);

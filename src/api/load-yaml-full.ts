@@ -25,24 +25,48 @@ const TAG = "tag:yaml.org,2002:";
 /** Reads `s[start, end)` (one or more documents) with the `yaml` package. */
 export function parseDocsFull(s: string, start: number, end: number, track: boolean): FullDoc[] {
   const text = s.slice(start, end);
-  const docs = parseAllDocuments(text, {
-    schema: "failsafe",
-    uniqueKeys: false,
-    prettyErrors: false,
-    strict: true,
-  });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, {
+      schema: "failsafe",
+      uniqueKeys: false,
+      prettyErrors: false,
+      strict: true,
+    });
+  } catch (err) {
+    // The yaml package recurses per nesting level: absurdly deep input may overflow the stack.
+    const message =
+      err instanceof RangeError ? "document nested too deeply" : `cannot parse: ${(err as Error).message}`;
+    return [
+      {
+        value: null,
+        rootOffset: start,
+        coerced: 0,
+        yaml11: [],
+        pos: undefined,
+        errors: [],
+        start,
+        end,
+        syntax: [{ offset: start, message }],
+      },
+    ];
+  }
   const list = Array.isArray(docs) ? docs : [];
   const out: FullDoc[] = [];
   for (const doc of list) {
     const w = new Walker(doc, s, start, track);
-    const syntax = doc.errors.map((e) => ({ offset: start + (e.pos[0] ?? 0), message: e.message }));
+    const syntax = doc.errors.map((e) => ({
+      offset: start + (e.pos[0] ?? 0),
+      // The yaml package reports its own stack overflow on absurd nesting.
+      message: /call stack/i.test(e.message) ? "document nested too deeply" : e.message,
+    }));
     let value: unknown = null;
     let pos: PosNode | undefined;
     if (syntax.length === 0) {
       value = w.node(doc.contents as Node | null);
       pos = w.lastPos;
     }
-    const range = doc.range;
+    const range = doc.range ?? [0, text.length, text.length];
     const root = doc.contents as Node | null;
     out.push({
       value,
@@ -66,6 +90,8 @@ class Walker {
   lastPos: PosNode | undefined;
   private readonly path: (string | number)[] = [];
   private depth = 0;
+  /** Nodes being converted: an alias to one of them is a cycle. */
+  private readonly open = new Set<Node>();
 
   constructor(
     private readonly doc: Document,
@@ -87,19 +113,23 @@ class Walker {
       this.errors.push({
         offset: this.off(n),
         code: "YAMLSyntax",
-        message: "document nested too deeply (or a recursive alias)",
-        path: [...this.path],
+        message: "document nested too deeply",
+        path: [],
       });
       this.depth--;
       return null;
     }
     try {
       if (isAlias(n)) {
-        const target = n.resolve(this.doc);
-        const v = this.node(target as Node | undefined);
+        const target = n.resolve(this.doc) as Node | undefined;
+        // go-yaml's messages for the two ways an alias can be wrong.
+        if (!target) return this.aliasError(n, `unknown anchor '${n.source}' referenced`);
+        if (this.open.has(target)) return this.aliasError(n, `anchor '${n.source}' value contains itself`);
+        const v = this.node(target);
         this.lastPos = { off: this.off(n) };
         return v;
       }
+      this.open.add(n);
       if (isScalar(n)) {
         this.lastPos = { off: this.off(n) };
         const src = String(n.source ?? n.value ?? "");
@@ -187,7 +217,14 @@ class Walker {
       return null;
     } finally {
       this.depth--;
+      this.open.delete(n);
     }
+  }
+
+  private aliasError(n: Node, message: string): null {
+    this.errors.push({ offset: this.off(n), code: "YAMLSyntax", message, path: [...this.path] });
+    this.lastPos = { off: this.off(n) };
+    return null;
   }
 
   /** `<<: *base` or `<<: [*a, *b]`: go-yaml v2 copies the entries in, in order. */

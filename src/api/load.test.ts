@@ -80,6 +80,18 @@ describe("documents", () => {
       text: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {app: web}\n  annotations:\n    <<: *l\n    extra: x\n",
       want: ["ConfigMap/a"],
     },
+    {
+      desc: "an alias to an unknown anchor",
+      text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  x: *nope\n",
+      want: [],
+      diags: ["t.yaml:5:6: ConfigMap a: data.x: unknown anchor 'nope' referenced"],
+    },
+    {
+      desc: "a recursive alias",
+      text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: &d\n  x: *d\n",
+      want: [],
+      diags: ["t.yaml:5:6: ConfigMap a: data.x: anchor 'd' value contains itself"],
+    },
   ];
   it.each(cases)("$desc", ({ text, want, diags }) => {
     const r = parseManifests(text, "t.yaml");
@@ -87,8 +99,19 @@ describe("documents", () => {
     expect(lines(r.diagnostics)).toEqual(diags ?? []);
   });
 
+  it("absurdly deep documents give an error, not a crash", () => {
+    for (const text of [
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: ${"[".repeat(50_000)}${"]".repeat(50_000)}\n`,
+      `a:\n${Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i + 1)}- `).join("\n")}x\n`,
+    ]) {
+      const r = parseManifests(text, "deep.yaml");
+      expect(r.objects).toEqual([]);
+      expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([["YAMLSyntax", "document nested too deeply"]]);
+    }
+  });
+
   it("merge keys copy the anchored entries", () => {
-    const r = parseManifests(cases[cases.length - 1]?.text ?? "", "t.yaml");
+    const r = parseManifests(cases.find((c) => c.desc.startsWith("anchors"))?.text ?? "", "t.yaml");
     expect(r.objects[0]?.metadata?.annotations).toEqual({ app: "web", extra: "x" });
   });
 });
@@ -147,13 +170,24 @@ describe("List items and JSON", () => {
       "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: b\n    labels:\n      enabled: yes\n",
       "l.yaml",
     );
-    expect(r.objects.map((o) => [...(sourceOf(o)?.yaml11 ?? new Map())])).toEqual([[], [["metadata.labels.enabled", "yes"]]]);
-    expect(sourceOf(r.objects[1] as KubeObject)?.locate(["metadata", "labels", "enabled"])).toEqual({ line: 12, col: 16 });
+    expect(r.objects.map((o) => [...(sourceOf(o)?.yaml11 ?? new Map())])).toEqual([
+      [],
+      [["metadata.labels.enabled", "yes"]],
+    ]);
+    expect(sourceOf(r.objects[1] as KubeObject)?.locate(["metadata", "labels", "enabled"])).toEqual({
+      line: 12,
+      col: 16,
+    });
   });
   it("reports duplicate JSON keys with their line", () => {
-    const r = parseManifests('{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "kind": "Pod",\n  "metadata": {"name": "x"}\n}\n', "d.json");
+    const r = parseManifests(
+      '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "kind": "Pod",\n  "metadata": {"name": "x"}\n}\n',
+      "d.json",
+    );
     expect(r.objects).toEqual([]);
-    expect(lines(r.diagnostics)).toEqual(['d.json:4:3: Pod x: kind: mapping key "kind" already defined at line 3']);
+    expect(lines(r.diagnostics)).toEqual([
+      'd.json:4:3: Pod x: kind: mapping key "kind" already defined at line 3',
+    ]);
   });
 });
 

@@ -265,7 +265,7 @@ class Assembler {
           file,
           line: at.line,
           col: at.col,
-          ...(e.code === "YAMLSyntax" ? {} : who),
+          ...who,
           ...(e.path.length > 0 ? { field: formatFieldPath(e.path) } : {}),
         });
       }

@@ -1,3 +1,5 @@
+// validateObjects end to end: apiVersions, duplicates, pass-through, positions via the
+// loader, the examples, and upstream corpora (ingress conformance, netpol-analyzer).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";

@@ -181,7 +181,7 @@ export function buildCluster(
 
   // 4. System objects; the user's own ingress-nginx objects replace michi's defaults.
   const userHas = (list: KubeObject[], ns: string, name: string) =>
-    list.some((o) => nsOf(o) === ns && nameOf(o) === name);
+    ns === INGRESS_NAMESPACE && list.some((o) => nsOf(o) === ns && nameOf(o) === name);
   const reserved = (list: Service[]) =>
     list.filter((s) => {
       const isReserved =

@@ -22,14 +22,7 @@ export async function lookup(
   type: number,
 ): Promise<LookupResult> {
   const r = answer(zone, { name, type });
-  if (r.forward) {
-    const base = { rcode: RCODE.SERVFAIL, authoritative: false, answers: [], authority: [], additional: [] };
-    if (!forwarder) return { ...base, upstream: { status: "disabled", reason: "no upstream servers" } };
-    const f = await forwarder.forward(buildQuery(name, type), "udp");
-    if (f.kind === "refused") return { ...base, rcode: RCODE.REFUSED, upstream: { status: "refused" } };
-    if (f.kind === "failed") return { ...base, upstream: { status: "failed", reason: f.reason } };
-    return { ...decodeResponse(f.message), upstream: { status: f.cached ? "cached" : "answered" } };
-  }
+  if (r.forward) return forwardOnly(forwarder, name, type);
   if (r.chase && forwarder) {
     const f = await forwarder.forward(buildQuery(r.chase.name, r.chase.type), "udp");
     if (f.kind === "response") {
@@ -42,4 +35,18 @@ export async function lookup(
     }
   }
   return r;
+}
+
+/** Asks the upstreams only (a resolver that is not the cluster DNS, or an out-of-zone name). */
+export async function forwardOnly(
+  forwarder: Forwarder | undefined,
+  name: string,
+  type: number,
+): Promise<LookupResult> {
+  const base = { rcode: RCODE.SERVFAIL, authoritative: false, answers: [], authority: [], additional: [] };
+  if (!forwarder) return { ...base, upstream: { status: "disabled", reason: "no upstream servers" } };
+  const f = await forwarder.forward(buildQuery(name, type), "udp");
+  if (f.kind === "refused") return { ...base, rcode: RCODE.REFUSED, upstream: { status: "refused" } };
+  if (f.kind === "failed") return { ...base, upstream: { status: "failed", reason: f.reason } };
+  return { ...decodeResponse(f.message), upstream: { status: f.cached ? "cached" : "answered" } };
 }

@@ -7,7 +7,6 @@
  */
 import { createHash } from "node:crypto";
 import { cidrContains, parseIP } from "../api/net.js";
-import type { PathType } from "../api/types.js";
 import type { CorsConfig, LocationConfig } from "./annotations.js";
 import { splitTarget } from "./request-path.js";
 import type {

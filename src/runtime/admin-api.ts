@@ -235,6 +235,8 @@ export interface UpStatus {
   ready: boolean;
   listeners: { key: string; what: string }[];
   conflicts: string[];
+  /** Pods whose server could not start (`ns/name` → why). */
+  podErrors: Record<string, string>;
   lastError?: { time: string; source: string; lines: string[] };
   diagnostics: string[];
   /** How model addresses map to local ones, so clients can dial the model's addresses. */
@@ -262,6 +264,7 @@ function status(up: UpInstance): UpStatus {
     ready: up.ready,
     listeners: [...up.plane.served.entries()].map(([key, what]) => ({ key, what })),
     conflicts: up.plane.conflicts,
+    podErrors: Object.fromEntries(up.plane.podErrors),
     diagnostics: (up.snapshot?.diagnostics ?? []).map(formatDiagnostic),
     addressMap: up.options.addressMap.mappings.map((m) => ({
       model: formatCIDR(m.model),

@@ -104,6 +104,8 @@ export class DataPlane {
   private readonly held = new Set<Socket>();
   private readonly upstreams = new Set<Socket>();
   private readonly stopping = new Set<Promise<void>>();
+  /** Pods whose server could not start, and why. */
+  readonly podErrors = new Map<string, string>();
   /** Listener keys → what they serve, for the "what serves where" table. */
   served = new Map<string, string>();
   conflicts: string[] = [];
@@ -229,17 +231,23 @@ export class DataPlane {
     const entry: RuntimeEntry = { rt, signature: this.signature(pod) };
     this.runtimes.set(key, entry);
     if (kind === "agnhost") return;
-    await rt.allocateInternal();
-    const role = podRole(pod);
-    if (role && this.options.startRoleServer) {
-      entry.stopRole = await this.options.startRoleServer(rt, role);
-      return;
-    }
-    const command = pod.metadata?.annotations?.[COMMAND_ANNOTATION];
-    if (command) {
-      const env = { ...(this.options.commandEnv?.(pod, snap) ?? {}), ...rt.bindEnv() };
-      const policy = pod.spec?.restartPolicy ?? "Always";
-      rt.startCommand(command, env, policy, this.options.backoffScale);
+    try {
+      await rt.allocateInternal();
+      const role = podRole(pod);
+      if (role && this.options.startRoleServer) {
+        entry.stopRole = await this.options.startRoleServer(rt, role);
+        return;
+      }
+      const command = pod.metadata?.annotations?.[COMMAND_ANNOTATION];
+      if (command) {
+        const env = { ...(this.options.commandEnv?.(pod, snap) ?? {}), ...rt.bindEnv() };
+        const policy = pod.spec?.restartPolicy ?? "Always";
+        rt.startCommand(command, env, policy, this.options.backoffScale);
+      }
+    } catch (err) {
+      // A pod whose server cannot start is a crashing container, not a reason to stop serving the rest.
+      this.podErrors.set(key, (err as Error).message);
+      this.options.log?.(`pod ${key}: cannot start: ${(err as Error).message}`);
     }
   }
 

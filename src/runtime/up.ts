@@ -308,7 +308,21 @@ export class UpInstance {
       };
     }
     accept();
-    const failures = await this.plane.apply(result.snapshot);
+    let failures: Awaited<ReturnType<DataPlane["apply"]>>;
+    try {
+      failures = await this.plane.apply(result.snapshot);
+    } catch (err) {
+      const diagnostics: Diagnostic[] = [
+        {
+          severity: "error",
+          code: "ApplyFailed",
+          message: `serving the new state failed: ${(err as Error).message}`,
+        },
+      ];
+      this.lastError = { time: new Date().toISOString(), source, diagnostics };
+      this.counters.reloadsFailed++;
+      return { ok: false, version: this.snapshot?.version ?? 0, diagnostics, changed: [] };
+    }
     this.counters.reloadsOk++;
     if (source === "apply") this.counters.applies++;
     if (source === "delete") this.counters.deletes++;
@@ -338,13 +352,15 @@ export class UpInstance {
     const trigger = () => {
       if (this.debounce) clearTimeout(this.debounce);
       this.debounce = setTimeout(() => {
-        this.reload().then((r) => {
-          if (r.ok) this.options.log(`reloaded: snapshot ${r.version}`);
-          else
-            this.options.log(
-              `reload refused (still serving snapshot ${r.version}): ${r.diagnostics.length} error(s)`,
-            );
-        });
+        this.reload()
+          .then((r) => {
+            if (r.ok) this.options.log(`reloaded: snapshot ${r.version}`);
+            else
+              this.options.log(
+                `reload refused (still serving snapshot ${r.version}): ${r.diagnostics.length} error(s)`,
+              );
+          })
+          .catch((err: Error) => this.options.log(`reload failed: ${err.message}`));
       }, this.options.debounceMs);
     };
     for (const p of this.options.paths) {

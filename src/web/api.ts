@@ -139,7 +139,9 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
       matrix: (q) => {
         const a = analysis();
         const p = matrixParams(q);
-        return a.memo(`matrix:${p.level}:${p.port}:${p.protocol}`, () => computeMatrix(a.engine, p));
+        // The default (declared ports) is cached per state; other ports are computed on demand, so the cache stays bounded.
+        if (p.port !== "declared") return computeMatrix(a.engine, p);
+        return a.memo(`matrix:${p.level}:${p.protocol}`, () => computeMatrix(a.engine, p));
       },
       check: (q) =>
         checkConnection(analysis().engine, {

@@ -11,11 +11,16 @@ import { type FakeUpstream, startFakeUpstream } from "./fake-upstream.js";
 
 let up: FakeUpstream;
 beforeAll(async () => {
-  up = await startFakeUpstream("127.0.0.6", { "a.example.test": "192.0.2.1", "b.example.test": "192.0.2.2" }, { ttl: 20 });
+  up = await startFakeUpstream(
+    "127.0.0.6",
+    { "a.example.test": "192.0.2.1", "b.example.test": "192.0.2.2" },
+    { ttl: 20 },
+  );
 });
 afterAll(async () => up?.close());
 
-const answers = (m: Buffer) => (packet.decode(m).answers ?? []).map((a) => [(a as { data: string }).data, a.ttl]);
+const answers = (m: Buffer) =>
+  (packet.decode(m).answers ?? []).map((a) => [(a as { data: string }).data, (a as { ttl?: number }).ttl]);
 
 describe("Forwarder", () => {
   it("parses upstream addresses", () => {
@@ -24,10 +29,11 @@ describe("Forwarder", () => {
     expect(parseUpstream("[fd00::1]:53")).toMatchObject({ host: "fd00::1", family: 6 });
     expect(parseUpstream("fd00::1")).toMatchObject({ host: "fd00::1", port: 53 });
     expect(parseUpstream("example.com")).toBeUndefined();
-    expect(parseResolvConfNameservers("# c\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\nnameserver bogus\nsearch x\n")).toEqual([
-      "10.0.0.2",
-      "fe80::1",
-    ]);
+    expect(
+      parseResolvConfNameservers(
+        "# c\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\nnameserver bogus\nsearch x\n",
+      ),
+    ).toEqual(["10.0.0.2", "fe80::1"]);
   });
 
   it("keeps the client's ID, fails over past a dead upstream, works over TCP", async () => {

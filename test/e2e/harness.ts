@@ -76,7 +76,23 @@ export interface UpConfig {
   lowPortOffset?: number;
 }
 
+/**
+ * Starts `michi up`, retrying with new ports when one of the free ports picked
+ * for --ui/--http/--https/--dns was taken by another test between picking and
+ * binding (nothing else is retried).
+ */
 export async function startUp(cfg: UpConfig): Promise<Up> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startUpOnce(cfg);
+    } catch (err) {
+      const picked = /127\.0\.0\.1:\d+.*(already in use|--ui)/.test((err as Error).message);
+      if (attempt >= 3 || !picked) throw err;
+    }
+  }
+}
+
+async function startUpOnce(cfg: UpConfig): Promise<Up> {
   const ui = await freePort();
   const http = await freePort();
   const https = await freePort();

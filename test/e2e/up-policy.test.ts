@@ -161,7 +161,9 @@ describe("the port rule", () => {
     const fes = (await up.api<{ frontends: FrontendInfo[] }>("/api/up")).frontends;
     const api = fes.find((f) => f.service === "backend/api:80" && f.kind === "ClusterIP") as FrontendInfo;
     expect(api.localPort).toBe(20080);
-    const dns = fes.find((f) => f.service === "kube-system/kube-dns:53" && f.protocol === "UDP") as FrontendInfo;
+    const dns = fes.find(
+      (f) => f.service === "kube-system/kube-dns:53" && f.protocol === "UDP",
+    ) as FrontendInfo;
     expect(dns.localPort).toBe(20053);
     const pod = pods.find((p) => p.labels.app === "api") as UpPodInfo;
     expect(pod.ports).toEqual([{ port: 8080, protocol: "TCP", name: "http", local: 8080 }]);

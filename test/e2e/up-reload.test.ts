@@ -174,6 +174,13 @@ describe("hot reload", () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { lines: string[] };
     expect(body.lines.join("\n")).toMatch(/spec\.ports\[0\]\.port/);
+    // Garbage is refused the same way and the server keeps running.
+    const garbage = await fetch(`${up.server}/api/apply`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.token}` },
+      body: "{{{ not: [yaml",
+    });
+    expect(garbage.status).toBe(422);
     // Without the token nothing changes either.
     expect((await fetch(`${up.server}/api/apply`, { method: "POST", body: EXTRA })).status).toBe(401);
 

@@ -172,6 +172,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+describe("admin API", () => {
+  it("answers /readyz 200 and counts flows in /metrics", async () => {
+    expect((await fetch(`${up.server}/readyz`)).status).toBe(200);
+    const f = fe("default/web", "ClusterIP");
+    await rawHttp(f.local as string, f.localPort);
+    const metrics = await (await fetch(`${up.server}/metrics`)).text();
+    const forwarded = Number(/michi_flows_total\{verdict="FORWARDED"\} (\d+)/.exec(metrics)?.[1]);
+    expect(forwarded).toBeGreaterThan(0);
+    expect(metrics).toMatch(/michi_pods \d+/);
+  });
+});
+
 describe("ClusterIP", () => {
   it("TCP: balances across every ready endpoint, named targetPort resolved per pod", async () => {
     const f = fe("default/web", "ClusterIP");

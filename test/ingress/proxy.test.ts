@@ -358,6 +358,14 @@ describe("hostile requests", () => {
   });
 });
 
+describe("oversized headers", () => {
+  it("→ 431, and the proxy keeps serving", async () => {
+    const out = await raw(httpPort, `GET / HTTP/1.1\r\nHost: small\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+    expect(out).toMatch(/^HTTP\/1\.1 431 /);
+    expect((await send(httpPort, "/", "small")).status).toBe(200);
+  });
+});
+
 describe("WebSocket", () => {
   it("upgrades are tunnelled to the pod both ways", async () => {
     const out = await new Promise<string>((resolve) => {

@@ -63,7 +63,7 @@ const peerArb: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
   podSel.map((podSelector) => ({ podSelector })),
   nsSel.map((namespaceSelector) => ({ namespaceSelector })),
   fc.record({ podSelector: podSel, namespaceSelector: nsSel }),
-  fc.constantFrom(
+  fc.constantFrom<NetworkPolicyPeer>(
     { ipBlock: { cidr: "10.244.0.0/16", except: ["10.244.1.0/24"] } },
     { ipBlock: { cidr: "10.244.0.2/32" } },
     { ipBlock: { cidr: "0.0.0.0/0" } },

@@ -14,11 +14,35 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 export const ARTIFACTS = join(ROOT, "test-artifacts", "dashboard");
 export const CHROMIUM = process.env.MICHI_CHROMIUM ?? "/usr/bin/chromium";
 
-/** Builds the front end when dist/dashboard is missing (`npm test` builds it first). */
+/**
+ * Builds the front end when dist/dashboard is missing (`npm test` builds it
+ * first). Test files run in parallel: one builds under a lock directory, the
+ * others wait for its index.html.
+ */
 export async function ensureFrontEnd(): Promise<void> {
-  if (existsSync(join(ROOT, "dist/dashboard/index.html"))) return;
-  const { build } = await import("vite");
-  await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "warn" });
+  const index = join(ROOT, "dist/dashboard/index.html");
+  if (existsSync(index)) return;
+  const lock = join(ROOT, "dist/.dashboard-build-lock");
+  mkdirSync(join(ROOT, "dist"), { recursive: true });
+  let owner = false;
+  try {
+    mkdirSync(lock);
+    owner = true;
+  } catch {
+    // Someone else is building.
+  }
+  if (owner) {
+    try {
+      const { build } = await import("vite");
+      await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "warn" });
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+    return;
+  }
+  for (let i = 0; i < 600 && !existsSync(index); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!existsSync(index))
+    throw new Error(`the front end was not built: run \`npm run build:web\` (${index} missing)`);
 }
 
 export interface Browser {

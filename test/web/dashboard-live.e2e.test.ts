@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiObjectList, ApiSummary } from "../../src/web/api-types.js";
 import { type Browser, ensureFrontEnd, openBrowser, ROOT } from "./browser.js";
 
-/** Model ranges 10.220-222.x.x → loopback 127.220-222.x.x: no other test file uses them. */
-const BLOCK = 220;
+/** Model ranges 10.240-242.x.x → loopback 127.240-242.x.x (test/e2e files use blocks 150-222): no other test file uses them. */
+const BLOCK = 240;
 const IS_ROOT = typeof process.getuid === "function" && process.getuid() === 0;
 
 let proc: ChildProcess;
@@ -223,6 +223,12 @@ describe("Live view on michi up", () => {
     await expect.poll(() => card.getByTestId("apply-result").textContent()).toContain("REFUSED");
     expect(await card.getByTestId("apply-result").locator("pre").textContent()).toContain("allow-prometheus");
     expect(await version()).toBe(2);
+    // The refused change is the running configuration's current error (polled every 2 s).
+    const findings = page.getByTestId("live-findings");
+    await expect
+      .poll(() => findings.locator("summary").textContent(), { timeout: 10_000 })
+      .toMatch(/1 errors?/);
+    expect(await findings.textContent()).toContain("must be between 1 and 65535");
     await page.mouse.move(0, 0);
     await b.shot("live-apply");
     expect(b.errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);

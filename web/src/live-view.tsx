@@ -8,7 +8,7 @@ import type { ApiFlow, ApiLive } from "../../src/web/api-types.js";
 import { apiUrl, getJSON } from "./api.js";
 import { ApplyCard } from "./apply-card.js";
 import { VirtualList } from "./virtual-list.js";
-import { Findings } from "./widgets.js";
+import { countText, Findings } from "./widgets.js";
 
 const MAX_FLOWS = 5000;
 const VERDICTS = ["FORWARDED", "DROPPED", "REJECTED"] as const;
@@ -89,11 +89,12 @@ export function LiveView({ open }: { open: (id: string) => void }) {
           ))}
       </div>
       {live && live.findings.length > 0 && (
-        <details class="card" open={live.findings.some((f) => f.severity === "error")}>
-          <summary>
-            configuration: {live.findings.filter((f) => f.severity === "error").length} errors,{" "}
-            {live.findings.filter((f) => f.severity === "warning").length} warnings
-          </summary>
+        <details
+          class="card live-findings"
+          data-testid="live-findings"
+          open={live.findings.some((f) => f.severity === "error")}
+        >
+          <summary>configuration: {countText(live.findings)}</summary>
           <Findings items={live.findings} />
         </details>
       )}

@@ -7,7 +7,7 @@ import type { ApiLint, ApiObjectList } from "../../src/web/api-types.js";
 import { getJSON } from "./api.js";
 import { useFetch } from "./use-fetch.js";
 import { VirtualList } from "./virtual-list.js";
-import { Findings } from "./widgets.js";
+import { countText, Findings } from "./widgets.js";
 
 export function ObjectsView({ open }: { open: (id: string) => void }) {
   const list = useFetch<ApiObjectList>("objects", () => getJSON<ApiObjectList>("objects"));
@@ -43,10 +43,7 @@ export function ObjectsView({ open }: { open: (id: string) => void }) {
       {list.error && <p class="sev error">{list.error}</p>}
       {lint.data && lint.data.findings.length > 0 && (
         <details class="card findings-card" data-testid="findings">
-          <summary>
-            {lint.data.findings.filter((f) => f.severity === "error").length} errors,{" "}
-            {lint.data.findings.filter((f) => f.severity === "warning").length} warnings (validation and lint)
-          </summary>
+          <summary>{countText(lint.data.findings)} (validation and lint)</summary>
           <Findings items={lint.data.findings} />
         </details>
       )}

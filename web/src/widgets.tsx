@@ -44,6 +44,14 @@ export function Findings({ items }: { items: readonly ApiFinding[] }) {
   );
 }
 
+/** "1 error, 2 warnings" for a list of findings. */
+export function countText(items: readonly ApiFinding[]): string {
+  const n = (sev: string) => items.filter((f) => f.severity === sev).length;
+  const e = n("error");
+  const w = n("warning");
+  return `${e} error${e === 1 ? "" : "s"}, ${w} warning${w === 1 ? "" : "s"}`;
+}
+
 export function Verdict({ allowed }: { allowed: boolean }) {
   return <span class={`verdict ${allowed ? "allowed" : "denied"}`}>{allowed ? "ALLOWED" : "DENIED"}</span>;
 }

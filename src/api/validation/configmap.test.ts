@@ -1,3 +1,4 @@
+// ConfigMap rules: one valid and one invalid case per rule, exact messages.
 import { describe, expect, it } from "vitest";
 import type { ConfigMap } from "../types.js";
 import { check } from "./testing.js";

@@ -1,3 +1,4 @@
+// EndpointSlice rules: address types, limits, hostnames, port names.
 import { describe, expect, it } from "vitest";
 import type { EndpointSlice } from "../types.js";
 import { check, DNS1123_LABEL_MSG } from "./testing.js";

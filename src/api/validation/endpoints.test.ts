@@ -1,3 +1,4 @@
+// Endpoints rules: subsets, address IPs (no special ranges), hostnames, ports.
 import { describe, expect, it } from "vitest";
 import type { Endpoints } from "../types.js";
 import { check, DNS1123_LABEL_MSG, IP_MSG, PORT_RANGE_MSG } from "./testing.js";

@@ -1,3 +1,4 @@
+// IngressClass rules: controller path and parameters scope.
 import { describe, expect, it } from "vitest";
 import type { IngressClass } from "../types.js";
 import { check, merge } from "./testing.js";

@@ -1,3 +1,4 @@
+// Ingress rules: hosts, pathType and path sequences, backends, tls, class.
 import { describe, expect, it } from "vitest";
 import type { Ingress } from "../types.js";
 import { check, DNS1035_MSG, DNS1123_SUBDOMAIN_MSG, merge, PORT_RANGE_MSG } from "./testing.js";

@@ -1,3 +1,4 @@
+// IP/CIDR checks with upstream's messages and warnings.
 import { describe, expect, it } from "vitest";
 import { errorBody } from "./errors.js";
 import { validateCIDR, validateIP, validateNonSpecialIP } from "./ip.js";
@@ -53,6 +54,10 @@ describe("IP and CIDR values", () => {
     ["169.254.169.254", ["may not be in the link-local range (169.254.0.0/16, fe80::/10)"]],
     ["fe80::1", ["may not be in the link-local range (169.254.0.0/16, fe80::/10)"]],
     ["224.0.0.5", ["may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"]],
+    ["ff12::1", ["may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"]],
+    ["ff05::1", []],
+    ["224.0.1.1", []],
+    ["::", ["may not be unspecified (::)"]],
   ])("non-special IP %s", (ip, details) => {
     expect(validateNonSpecialIP(p, ip).map((e) => e.detail)).toEqual(details);
   });

@@ -98,14 +98,17 @@ export function validateNonSpecialIP(path: Path, value: string): FieldError[] {
     family === 4 && v >> BigInt(32 - prefix) === BigInt(base) >> BigInt(32 - prefix);
   const in6 = (base: bigint, prefix: number) =>
     family === 6 && v >> BigInt(128 - prefix) === base >> BigInt(128 - prefix);
-  if (v === 0n) errs.push(invalid(path, value, "may not be unspecified (0.0.0.0)"));
+  // Upstream prints the address itself here (0.0.0.0 or ::).
+  if (v === 0n) errs.push(invalid(path, value, `may not be unspecified (${value})`));
   if (in4(0x7f000000, 8) || (family === 6 && v === 1n)) {
     errs.push(invalid(path, value, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
   }
   if (in4(0xa9fe0000, 16) || in6(0xfe80n << 112n, 10)) {
     errs.push(invalid(path, value, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
   }
-  if (in4(0xe0000000, 24) || in6(0xff02n << 112n, 16)) {
+  // Go's IsLinkLocalMulticast: 224.0.0.0/24, or ff?2::/16 (any flags nibble, link-local scope).
+  const v6LinkLocalMulticast = family === 6 && ((v >> 112n) & 0xff0fn) === 0xff02n;
+  if (in4(0xe0000000, 24) || v6LinkLocalMulticast) {
     errs.push(invalid(path, value, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
   }
   return errs;

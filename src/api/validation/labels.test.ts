@@ -1,3 +1,4 @@
+// Label keys, label values and annotations, as apimachinery checks them.
 import { describe, expect, it } from "vitest";
 import { errorBody } from "./errors.js";
 import { isQualifiedName, isValidLabelValue, validateAnnotations } from "./labels.js";

@@ -1,3 +1,4 @@
+// ObjectMeta: name formats per kind, generateName, namespace, labels, annotations.
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../types.js";
 import {

@@ -1,3 +1,4 @@
+// DNS-1123/1035 names and wildcard subdomains, word for word with upstream.
 import { describe, expect, it } from "vitest";
 import {
   isDNS1035Label,

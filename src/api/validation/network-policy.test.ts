@@ -1,3 +1,4 @@
+// NetworkPolicy rules: peers, ipBlock, ports and endPort, policyTypes.
 import { describe, expect, it } from "vitest";
 import type { NetworkPolicy } from "../types.js";
 import { CIDR_MSG, check, LABEL_VALUE_MSG, merge, PORT_RANGE_MSG } from "./testing.js";

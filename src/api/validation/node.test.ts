@@ -1,3 +1,4 @@
+// Node rules: podCIDR(s).
 import { describe, expect, it } from "vitest";
 import type { Node } from "../types.js";
 import { CIDR_MSG, check } from "./testing.js";

@@ -1,3 +1,4 @@
+// Pod spec rules (shared by workload templates): containers, ports, probes, DNS.
 import { describe, expect, it } from "vitest";
 import type { Pod } from "../types.js";
 import { check, DNS1123_LABEL_MSG, IP_MSG, merge, PORT_RANGE_MSG } from "./testing.js";

@@ -1,3 +1,4 @@
+// Port numbers and IANA service names.
 import { describe, expect, it } from "vitest";
 import { isValidPortName, isValidPortNum } from "./ports.js";
 

@@ -1,3 +1,4 @@
+// Secret rules: keys, base64 values, size, per-type required keys.
 import { describe, expect, it } from "vitest";
 import type { Secret } from "../types.js";
 import { base64ErrorOffset } from "./secret.js";

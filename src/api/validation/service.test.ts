@@ -1,3 +1,4 @@
+// Service rules: ports, types, cluster IPs, affinity, traffic policies, LB fields.
 import { describe, expect, it } from "vitest";
 import type { Service } from "../types.js";
 import { CIDR_MSG, check, DNS1035_MSG, DNS1123_LABEL_MSG, IP_MSG, merge, PORT_RANGE_MSG } from "./testing.js";
@@ -288,6 +289,25 @@ describe("Service validation", () => {
       desc: "loadBalancerClass only for LoadBalancer",
       obj: svc({ loadBalancerClass: "example.com/lb" }),
       errs: ["spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"],
+    },
+    {
+      desc: "loadBalancerClass",
+      obj: svc({ type: "LoadBalancer", loadBalancerClass: "example.com/lb" }),
+      errs: [],
+    },
+    {
+      desc: "loadBalancerClass is a qualified name",
+      obj: svc({ type: "LoadBalancer", loadBalancerClass: "a/b/c" }),
+      errs: [
+        expect.stringMatching(
+          /^spec\.loadBalancerClass: Invalid value: "a\/b\/c": a qualified name must consist of/,
+        ),
+      ],
+    },
+    {
+      desc: "allocateLoadBalancerNodePorts only for LoadBalancer",
+      obj: svc({ type: "NodePort", allocateLoadBalancerNodePorts: false }),
+      errs: ["spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'"],
     },
     {
       desc: "externalIPs must be usable",

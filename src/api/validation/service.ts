@@ -232,9 +232,12 @@ export function validateServiceSpec(
 
   const lbClass = str(spec.loadBalancerClass);
   if (lbClass !== undefined) {
+    // Upstream checks the format only on LoadBalancer services; elsewhere the field is just forbidden.
     if (type !== "LoadBalancer")
       errs.push(forbidden(path.child("loadBalancerClass"), "may only be used when `type` is 'LoadBalancer'"));
-    for (const m of isQualifiedName(lbClass)) errs.push(invalid(path.child("loadBalancerClass"), lbClass, m));
+    else
+      for (const m of isQualifiedName(lbClass))
+        errs.push(invalid(path.child("loadBalancerClass"), lbClass, m));
   }
   if (typeof spec.allocateLoadBalancerNodePorts === "boolean" && type !== "LoadBalancer") {
     errs.push(

@@ -1,3 +1,4 @@
+// Field types and unknown fields, as the API server's (strict) JSON decoding rejects them.
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../diagnostics.js";
 import type { KubeObject } from "../types.js";

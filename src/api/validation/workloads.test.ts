@@ -1,6 +1,7 @@
+// Deployment/ReplicaSet/StatefulSet/DaemonSet rules: selectors and templates.
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../types.js";
-import { check, LABEL_VALUE_MSG, merge } from "./testing.js";
+import { check, DNS1123_LABEL_MSG, LABEL_VALUE_MSG, merge } from "./testing.js";
 
 const deployment: KubeObject = {
   apiVersion: "apps/v1",
@@ -166,7 +167,48 @@ describe("workload validation", () => {
         expect.stringMatching(/invalid label selector$/),
       ],
     },
-    { desc: "template required", obj: dep({ template: undefined }), errs: ["spec.template: Required value"] },
+    {
+      desc: "an absent template is an empty one",
+      obj: dep({ template: undefined }),
+      errs: [
+        "spec.template.metadata.labels: Invalid value: map[string]string(nil): `selector` does not match template `labels`",
+        "spec.template.spec.containers: Required value",
+      ],
+    },
+    {
+      desc: "a DaemonSet without a selector selects nothing (no Required error, as upstream)",
+      obj: merge(as("DaemonSet", { replicas: undefined }), { spec: { selector: undefined } }),
+      errs: [
+        'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web", "tier":"front"}: `selector` does not match template `labels`',
+      ],
+    },
+    {
+      desc: "a DaemonSet with an unparsable selector skips the match check",
+      obj: withSelector("DaemonSet", { matchLabels: { app: "a b" } }),
+      errs: [`spec.selector.matchLabels: Invalid value: "a b": ${LABEL_VALUE_MSG}`],
+    },
+    {
+      desc: "a StatefulSet with an unparsable selector: Invalid without detail, template metadata skipped",
+      obj: merge(withSelector("StatefulSet", { matchLabels: { app: "a b" } }), {
+        spec: { template: { metadata: { labels: { "bad key": "x" } } } },
+      }),
+      errs: [
+        `spec.selector.matchLabels: Invalid value: "a b": ${LABEL_VALUE_MSG}`,
+        'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"a b"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}',
+      ],
+    },
+    {
+      desc: "a StatefulSet's pod spec is not validated upstream: warnings only",
+      obj: as("StatefulSet", { template: { spec: { containers: [{ name: "Web", image: "nginx" }] } } }),
+      errs: [
+        `spec.template.spec.containers[0].name: warning: Invalid value: "Web": ${DNS1123_LABEL_MSG} (the API server accepts the StatefulSet, but will reject its pods)`,
+      ],
+    },
+    {
+      desc: "a StatefulSet's restartPolicy is still checked",
+      obj: as("StatefulSet", { template: { spec: { restartPolicy: "OnFailure" } } }),
+      errs: ['spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"'],
+    },
     {
       desc: "a DaemonSet has no replicas (strict decoding)",
       obj: as("DaemonSet"),
@@ -176,7 +218,7 @@ describe("workload validation", () => {
       desc: "podManagementPolicy",
       obj: as("StatefulSet", { podManagementPolicy: "Random" }),
       errs: [
-        'spec.podManagementPolicy: Unsupported value: "Random": supported values: "OrderedReady", "Parallel"',
+        `spec.podManagementPolicy: Invalid value: "Random": must be 'OrderedReady' or 'Parallel'`,
       ],
     },
   ])("$desc", ({ obj, errs }) => {

@@ -5,6 +5,7 @@
  * as upstream prints it) and restartPolicy Always.
  */
 import {
+  errorBody,
   type FieldError,
   formatGoValue,
   type GoValue,
@@ -61,76 +62,93 @@ export function validateWorkloadSpec(kind: WorkloadKind, specValue: unknown): Fi
       errs.push(invalid(path.child("replicas"), replicas, "must be greater than or equal to 0"));
     }
   }
+  if (kind === "StatefulSet") {
+    // Defaulted to OrderedReady; upstream words this one as Invalid, not NotSupported.
+    const pmp = str(spec.podManagementPolicy);
+    if (pmp !== undefined && pmp !== "OrderedReady" && pmp !== "Parallel") {
+      errs.push(invalid(path.child("podManagementPolicy"), pmp, "must be 'OrderedReady' or 'Parallel'"));
+    }
+  }
 
   const selector = spec.selector;
   const hasSelector = isRecord(selector);
-  let selectorUsable = true;
-  if (!hasSelector) errs.push(required(path.child("selector")));
-  else {
+  // DaemonSet validation never required a selector (a missing one just selects nothing).
+  if (!hasSelector && kind !== "DaemonSet") errs.push(required(path.child("selector")));
+  let selectorParses = true;
+  if (hasSelector) {
     const selectorErrs = validateLabelSelector(selector, path.child("selector"));
     errs.push(...selectorErrs);
+    // Whatever fails validation also fails LabelSelectorAsSelector.
+    selectorParses = selectorErrs.length === 0;
     if (isEmptySelector(selector)) {
+      const name = EMPTY_SELECTOR_NAME[kind];
       errs.push(
-        invalid(
-          path.child("selector"),
-          goSelector(selector),
-          `empty selector is invalid for ${EMPTY_SELECTOR_NAME[kind]}`,
-        ),
+        invalid(path.child("selector"), goSelector(selector), `empty selector is invalid for ${name}`),
       );
     }
-    // LabelSelectorAsSelector fails on such a selector; upstream then reports it once more and
-    // skips the whole pod template (so template errors only show once the selector is fixed).
-    if (selectorErrs.length > 0) {
-      errs.push(invalid(path.child("selector"), goSelector(selector), "invalid label selector"));
-      selectorUsable = false;
-    }
   }
 
-  if (kind === "StatefulSet") {
-    const pmp = str(spec.podManagementPolicy);
-    if (pmp !== undefined && pmp !== "OrderedReady" && pmp !== "Parallel") {
-      errs.push(notSupported(path.child("podManagementPolicy"), pmp, ["OrderedReady", "Parallel"]));
-    }
-  }
-
-  if (!selectorUsable) return errs;
+  // The template is a struct upstream: absent means empty (no labels, no containers).
+  const template = rec(spec.template);
   const tpath = path.child("template");
-  const template = spec.template;
-  if (!isRecord(template)) {
-    errs.push(required(tpath));
-    return errs;
-  }
   const tmeta = rec(template.metadata);
-  const labels = rec(tmeta.labels);
-  // A missing selector selects nothing (labels.Nothing()), so the template check fails too, as upstream reports.
-  if (!hasSelector || !isEmptySelector(selector)) {
-    if (!hasSelector || !selectorMatches(selector, labels)) {
-      errs.push(
-        invalid(
-          tpath.child("metadata", "labels"),
-          goStringMap(isRecord(tmeta.labels) ? tmeta.labels : undefined),
-          "`selector` does not match template `labels`",
-        ),
-      );
-    }
-  }
-  errs.push(
+  const labelsValue = isRecord(tmeta.labels) ? tmeta.labels : undefined;
+  const mismatch = () =>
+    invalid(
+      tpath.child("metadata", "labels"),
+      goStringMap(labelsValue),
+      "`selector` does not match template `labels`",
+    );
+  // A missing selector is labels.Nothing(): it matches no labels. An empty one matches all.
+  const matches = hasSelector && selectorMatches(selector, labelsValue ?? {});
+  const metaErrs = () => [
     ...validateLabels(
       tmeta.labels,
       Path.raw("spec.template.labels", ["spec", "template", "metadata", "labels"]),
     ),
-  );
-  errs.push(
     ...validateAnnotations(
       tmeta.annotations,
       Path.raw("spec.template.annotations", ["spec", "template", "metadata", "annotations"]),
     ),
-  );
-  const podSpec = rec(template.spec);
-  errs.push(...validatePodSpec(template.spec, tpath.child("spec")));
-  const rp = podSpec.restartPolicy;
-  if (typeof rp === "string" && rp !== "Always") {
-    errs.push(notSupported(tpath.child("spec", "restartPolicy"), rp, ["Always"]));
+  ];
+  const restartPolicy = (): FieldError[] => {
+    const rp = rec(template.spec).restartPolicy;
+    return typeof rp === "string" && rp !== "Always"
+      ? [notSupported(tpath.child("spec", "restartPolicy"), rp, ["Always"])]
+      : [];
+  };
+
+  switch (kind) {
+    case "Deployment":
+    case "ReplicaSet":
+      // LabelSelectorAsSelector failing skips the whole template (ValidatePodTemplateSpecForReplicaSet).
+      if (!selectorParses) {
+        errs.push(invalid(path.child("selector"), goSelector(rec(selector)), "invalid label selector"));
+        return errs;
+      }
+      if (!(hasSelector && isEmptySelector(selector)) && !matches) errs.push(mismatch());
+      errs.push(...metaErrs(), ...validatePodSpec(template.spec, tpath.child("spec")), ...restartPolicy());
+      return errs;
+    case "StatefulSet":
+      if (!selectorParses) errs.push(invalid(path.child("selector"), goSelector(rec(selector)), ""));
+      else {
+        if (!(hasSelector && isEmptySelector(selector)) && !matches) errs.push(mismatch());
+        errs.push(...metaErrs());
+      }
+      // Upstream does not validate a StatefulSet's pod spec (ValidatePodTemplateSpecForStatefulSet
+      // leaves it out); the StatefulSet is stored and creating its pods fails. Say so, as warnings.
+      for (const e of validatePodSpec(template.spec, tpath.child("spec"))) {
+        errs.push({
+          ...e,
+          severity: "warning",
+          detail: `${errorBody(e)} (the API server accepts the StatefulSet, but will reject its pods)`,
+        });
+      }
+      errs.push(...restartPolicy());
+      return errs;
+    case "DaemonSet":
+      if (selectorParses && !matches && !(hasSelector && isEmptySelector(selector))) errs.push(mismatch());
+      errs.push(...metaErrs(), ...validatePodSpec(template.spec, tpath.child("spec")), ...restartPolicy());
+      return errs;
   }
-  return errs;
 }

@@ -12,7 +12,7 @@ import { effectiveDNSPolicy, formatResolvConf, resolvConfFor } from "../../clust
 import type { ClusterState } from "../../cluster/state.js";
 import { Forwarder } from "../../dns/forwarder.js";
 import { hostNameservers } from "../../dns/host-resolv.js";
-import { type LookupResult, lookup } from "../../dns/lookup.js";
+import { forwardOnly, type LookupResult, lookup } from "../../dns/lookup.js";
 import { presentData, presentRecord, type ResourceRecord, rcodeName, typeCode } from "../../dns/records.js";
 import { startDnsServer } from "../../dns/server.js";
 import { runSearch } from "../../dns/stub-resolver.js";
@@ -135,19 +135,8 @@ async function runQuery(name: string, typeText: string | undefined, opts: DnsOpt
     try {
       const result = await runSearch(name, rc, async (fqdn) => {
         if (clusterDns) return lookup(zone, forwarder, fqdn, type);
-        if (!direct) {
-          return {
-            rcode: 2,
-            authoritative: false,
-            answers: [],
-            authority: [],
-            additional: [],
-            upstream: { status: "disabled" as const, reason: "no nameserver" },
-          };
-        }
         // Not the cluster DNS: the pod asks that server, which knows nothing of the cluster zone.
-        const r = await lookup({ ...zone, origin: "\u0000", reverseZones: [] }, direct, fqdn, type);
-        return r;
+        return forwardOnly(direct, fqdn, type);
       });
       const podName = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
       if (json) {

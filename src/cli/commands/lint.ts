@@ -1,11 +1,10 @@
 /**
  * `michi lint`: NetworkPolicy, Service and Ingress findings (plus load and
- * validation diagnostics and, when the ingress plane provides them,
- * annotation findings). Exit 1 on any error; --strict also on warnings.
+ * validation diagnostics and the ingress plane's annotation findings). Exit 1 on any error; --strict also on warnings.
  */
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../../api/diagnostics.js";
-import type { ClusterState } from "../../cluster/state.js";
+import { lintIngressAnnotations } from "../../ingress/lint.js";
 import { compilePolicy } from "../../policy/engine.js";
 import { lintCluster } from "../../policy/lint.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
@@ -13,20 +12,6 @@ import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } 
 interface LintOptions extends ManifestOptions {
   output?: string;
   strict?: boolean;
-}
-
-type AnnotationLinter = (state: ClusterState) => Diagnostic[];
-
-/** The ingress plane's annotation checks, when that module is present. */
-async function annotationLinter(): Promise<AnnotationLinter | undefined> {
-  // A computed specifier: the module is written concurrently and may not exist yet.
-  const specifier = "../../ingress/lint.js";
-  try {
-    const mod = (await import(specifier)) as { lintIngressAnnotations?: AnnotationLinter };
-    return mod.lintIngressAnnotations;
-  } catch {
-    return undefined;
-  }
 }
 
 export function formatFindings(ds: readonly Diagnostic[]): string {

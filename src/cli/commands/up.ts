@@ -146,6 +146,13 @@ export function register(program: Command): void {
       }
       throw err;
     }
+    // Last line of defence: a bug on one connection must not take the whole network down.
+    process.on("uncaughtException", (err) =>
+      process.stderr.write(`michi: internal error (still serving): ${err.stack ?? err}\n`),
+    );
+    process.on("unhandledRejection", (err) =>
+      process.stderr.write(`michi: internal error (still serving): ${String(err)}\n`),
+    );
     const server = `http://${up.uiAddress?.host}:${up.uiAddress?.port}`;
     writeUpRecord({ server, token: up.token, pid: process.pid, startedAt: new Date().toISOString() });
     process.stdout.write(formatReadyReport(up, server, Date.now() - started));
