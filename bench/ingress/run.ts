@@ -123,10 +123,35 @@ async function main(): Promise<void> {
   );
   children.push(spawn("nginx", ["-p", tmp, "-c", join(tmp, "upstream.conf")], { stdio: "inherit" }));
   children.push(spawn("nginx", ["-p", tmp, "-c", join(tmp, "nginx.conf")], { stdio: "inherit" }));
+  // Run michi from tsc output (as dist/ would be), not through tsx's loader.
+  const repo = join(here, "..", "..");
+  const outDir = join(repo, "node_modules", ".cache", "michi-bench");
+  const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+  const tscArgs = [
+    "--ignoreConfig",
+    "--outDir",
+    outDir,
+    "--rootDir",
+    repo,
+    "--module",
+    "NodeNext",
+    "--moduleResolution",
+    "NodeNext",
+  ];
+  tscArgs.push("--target", "ES2023", "--skipLibCheck", "--types", "node");
+  await run(process.execPath, [
+    tsc,
+    ...tscArgs,
+    join(here, "michi-server.ts"),
+    join(here, "compile-bench.ts"),
+  ]).catch(() => undefined);
+  writeFileSync(join(outDir, "package.json"), '{"type":"module"}');
   const michi = spawn(
     process.execPath,
-    ["--import", "tsx", join(here, "michi-server.ts"), String(upstreamPort)],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    [join(outDir, "bench", "ingress", "michi-server.js"), String(upstreamPort)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
   children.push(michi);
   const michiPort = await new Promise<number>((resolve) =>
@@ -141,9 +166,7 @@ async function main(): Promise<void> {
   const nginx = await wrk(nginxPort, "bench.local");
   const michiR = await wrk(michiPort, "bench.local");
   const { stdout: compile } = await run(process.execPath, [
-    "--import",
-    "tsx",
-    join(here, "compile-bench.ts"),
+    join(outDir, "bench", "ingress", "compile-bench.js"),
   ]);
   const { stdout: load } = await run("cat", ["/proc/loadavg"]);
   const fmt = (name: string, r: WrkResult) =>

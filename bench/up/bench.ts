@@ -9,7 +9,7 @@
  * Results go to stdout and bench/out/up.json.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -127,6 +127,16 @@ async function freePort(): Promise<number> {
 
 async function dataPath(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), "michi-bench-m-"));
+  // A pod running a real local server (michi.dev/command): the proxied path is a real second socket.
+  writeFileSync(
+    join(dir, "server.cjs"),
+    `const http = require("node:http"), net = require("node:net"), fs = require("node:fs");
+const host = process.env.MICHI_BIND_HOST;
+http.createServer((q, r) => r.end('{"pod":"cmd"}')).listen(+process.env.MICHI_PORT_8080, host);
+net.createServer((s) => s.pipe(s)).listen(+process.env.MICHI_PORT_9000, host, () =>
+  fs.writeFileSync(${JSON.stringify(join(dir, "ports.json"))}, JSON.stringify({ host, http: +process.env.MICHI_PORT_8080, echo: +process.env.MICHI_PORT_9000 })));
+`,
+  );
   writeFileSync(
     join(dir, "web.yaml"),
     `apiVersion: apps/v1
@@ -146,6 +156,26 @@ metadata: {name: web}
 spec:
   selector: {app: web}
   ports: [{port: 8080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cmd}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: cmd}}
+  template:
+    metadata:
+      labels: {app: cmd}
+      annotations: {michi.dev/command: "exec node ${join(dir, "server.cjs")}"}
+    spec:
+      containers: [{name: cmd, image: x, ports: [{containerPort: 8080}, {containerPort: 9000}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cmd}
+spec:
+  selector: {app: cmd}
+  ports: [{name: http, port: 8080}, {name: echo, port: 9000}]
 `,
   );
   const ui = await freePort();
@@ -157,8 +187,19 @@ spec:
     items: { local: string }[];
   };
   const svc = api.frontends.find((f) => f.service === "default/web:8080" && f.kind === "ClusterIP");
-  const pod = pods.items.find((p) => p.local.startsWith("127.240."));
-  if (!svc || !pod) throw new Error("bench setup failed");
+  const cmdHttp = api.frontends.find((f) => f.service === "default/cmd:8080" && f.kind === "ClusterIP");
+  const cmdEcho = api.frontends.find((f) => f.service === "default/cmd:9000" && f.kind === "ClusterIP");
+  const byName = (prefix: string) => pods.items.find((p) => p.name.startsWith(prefix));
+  const pod = byName("web-");
+  const cmdPod = byName("cmd-");
+  for (let i = 0; i < 100 && !existsSync(join(dir, "ports.json")); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  const own = JSON.parse(readFileSync(join(dir, "ports.json"), "utf8")) as {
+    host: string;
+    http: number;
+    echo: number;
+  };
+  if (!svc || !pod || !cmdHttp || !cmdEcho || !cmdPod) throw new Error("bench setup failed");
   const plain = createServer((_q, r) => r.end(JSON.stringify({ pod: "plain", ok: true })));
   const plainPort = await freePort();
   await new Promise<void>((r) => plain.listen(plainPort, "127.0.0.1", () => r()));
@@ -171,6 +212,13 @@ spec:
   results.conn_rate_clusterip = await wrk(`http://${svc.local}:${svc.localPort}/`, true);
   results.bulk_MBps_pod_direct = await bulk(pod.local, 8080, 512);
   results.bulk_MBps_clusterip = await bulk(svc.local, svc.localPort, 512);
+  // The command pod: its own socket straight (no michi) vs through the ClusterIP proxy (judge + splice).
+  results.cmd_http_keepalive_direct = await wrk(`http://${own.host}:${own.http}/`, false);
+  results.cmd_http_keepalive_clusterip = await wrk(`http://${cmdHttp.local}:${cmdHttp.localPort}/`, false);
+  results.cmd_conn_rate_direct = await wrk(`http://${own.host}:${own.http}/`, true);
+  results.cmd_conn_rate_clusterip = await wrk(`http://${cmdHttp.local}:${cmdHttp.localPort}/`, true);
+  results.cmd_bulk_MBps_direct = await bulk(own.host, own.echo, 512);
+  results.cmd_bulk_MBps_clusterip = await bulk(cmdEcho.local, cmdEcho.localPort, 512);
   plain.close();
   await stop(proc);
   rmSync(dir, { recursive: true, force: true });
@@ -230,6 +278,15 @@ const summary = {
   ),
   ratio_connrate_clusterip_vs_pod: ratio(results.conn_rate_clusterip, results.conn_rate_pod_direct),
   ratio_bulk_clusterip_vs_pod: ratio(results.bulk_MBps_clusterip, results.bulk_MBps_pod_direct),
+  ratio_cmd_keepalive_clusterip_vs_direct: ratio(
+    results.cmd_http_keepalive_clusterip,
+    results.cmd_http_keepalive_direct,
+  ),
+  ratio_cmd_connrate_clusterip_vs_direct: ratio(
+    results.cmd_conn_rate_clusterip,
+    results.cmd_conn_rate_direct,
+  ),
+  ratio_cmd_bulk_clusterip_vs_direct: ratio(results.cmd_bulk_MBps_clusterip, results.cmd_bulk_MBps_direct),
 };
 mkdirSync(join(ROOT, "bench/out"), { recursive: true });
 writeFileSync(join(ROOT, "bench/out/up.json"), `${JSON.stringify(summary, null, 2)}\n`);

@@ -1,5 +1,5 @@
 /**
- * The loader on real-world manifest sets (test/load/corpus, from
+ * The loader on real-world manifest sets (test/load/fixtures/corpus, from
  * np-guard/netpol-analyzer): good sets load without load errors, broken ones
  * give precise one-line diagnostics and never throw, and on every document
  * the fast reader takes it agrees with the full `yaml` parser.
@@ -14,7 +14,7 @@ import { parseDocFast, UNSUPPORTED } from "./load-yaml-fast.js";
 import { parseDocsFull } from "./load-yaml-full.js";
 import { sourceOf } from "./source.js";
 
-const CORPUS = join(import.meta.dirname, "../../test/load/corpus/netpol-analyzer-inputs");
+const CORPUS = join(import.meta.dirname, "../../test/load/fixtures/corpus/netpol-analyzer-inputs");
 
 function files(dir: string): string[] {
   return readdirSync(dir)

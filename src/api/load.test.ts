@@ -1,8 +1,9 @@
 /** The manifest loader: inputs, documents, positions, YAML 1.1 records, load errors. */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Diagnostic, formatDiagnostic } from "./diagnostics.js";
 import { loadManifests, parseManifests, STDIN_NAME } from "./load.js";
@@ -106,7 +107,9 @@ describe("documents", () => {
     ]) {
       const r = parseManifests(text, "deep.yaml");
       expect(r.objects).toEqual([]);
-      expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([["YAMLSyntax", "document nested too deeply"]]);
+      expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+        ["YAMLSyntax", "document nested too deeply"],
+      ]);
     }
   });
 
@@ -312,5 +315,81 @@ describe("loadManifests inputs", () => {
     const r = parseManifests(`\ufeff${ns("crlf").replaceAll("\n", "\r\n")}`, "w.yaml");
     expect(r.objects.map((o) => o.metadata?.name)).toEqual(["crlf"]);
     expect(sourceOf(r.objects[0] as KubeObject)?.locate(["metadata", "name"])).toEqual({ line: 4, col: 9 });
+  });
+});
+
+describe("never throws", () => {
+  const base = readFileSync(join(import.meta.dirname, "../../test/load/fixtures/bad-label/app.yaml"), "utf8");
+  const yamlish = fc
+    .array(
+      fc.constantFrom(
+        "a",
+        "b",
+        ":",
+        " ",
+        "  ",
+        "\n",
+        "-",
+        "- ",
+        "#",
+        "'",
+        '"',
+        "\\",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "|",
+        ">",
+        "&x",
+        "*x",
+        "!!str",
+        "?",
+        "---",
+        "...",
+        "%YAML 1.2",
+        "\t",
+        "yes",
+        "0755",
+        "<<",
+        "~",
+        "\r\n",
+        "é",
+      ),
+      {
+        maxLength: 60,
+      },
+    )
+    .map((parts) => parts.join(""));
+  const mutated = fc
+    .array(
+      fc.tuple(
+        fc.nat(base.length),
+        fc.nat(8),
+        fc.constantFrom("", " ", "\n", ":", "-", "'", '"', "[", "{", "#", "\t", "|", "&a", "*a"),
+      ),
+      { minLength: 1, maxLength: 6 },
+    )
+    .map((edits) => edits.reduce((t, [at, del, ins]) => t.slice(0, at) + ins + t.slice(at + del), base));
+  it.each([
+    ["YAML-ish noise", yamlish],
+    ["mutated manifests", mutated],
+  ] as const)("%s: objects or positioned diagnostics, never an exception", (_name, arb) => {
+    fc.assert(
+      fc.property(arb, (text) => {
+        const r = parseManifests(text, "f.yaml");
+        for (const d of r.diagnostics) {
+          expect(d.file).toBe("f.yaml");
+          expect(d.line).toBeGreaterThan(0);
+          expect(formatDiagnostic(d)).not.toContain("\n");
+        }
+        for (const o of r.objects) {
+          const src = sourceOf(o);
+          expect(src?.locate(["metadata", "name"]).line).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300, seed: 7 },
+    );
   });
 });

@@ -37,25 +37,49 @@ export function defaultPodSpec(spec: PodSpec | undefined, forPod: boolean): PodS
   if (s.initContainers) s.initContainers = s.initContainers.map(defaultContainer);
   s.restartPolicy ??= "Always";
   s.dnsPolicy ??= "ClusterFirst";
-  if (forPod) {
-    s.enableServiceLinks ??= true;
-    s.serviceAccountName ??= "default";
-  }
+  if (forPod) Object.assign(s, podOnlyDefaults(s));
   s.terminationGracePeriodSeconds ??= 30;
   s.schedulerName ??= "default-scheduler";
   s.securityContext ??= {};
   return s;
 }
 
+/** Priority admission: the two built-in classes, everything else 0 (PriorityClass objects are not modelled). */
+const PRIORITY: Record<string, number> = {
+  "system-cluster-critical": 2000000000,
+  "system-node-critical": 2000001000,
+};
+
+/** DefaultTolerationSeconds admission: tolerate not-ready/unreachable nodes for 300 s unless the pod says otherwise. */
+const DEFAULT_TOLERATIONS = [
+  { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+  { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+];
+
+/** What only a Pod (not a workload's template) gets: SetDefaults_Pod and the admission plugins. */
+function podOnlyDefaults(spec: PodSpec): Partial<PodSpec> {
+  const tolerations = (spec.tolerations as { key?: string; effect?: string }[] | undefined) ?? [];
+  const extra = DEFAULT_TOLERATIONS.filter(
+    (d) =>
+      !tolerations.some(
+        (t) =>
+          (t.key === d.key || t.key === undefined) && (t.effect === undefined || t.effect === "NoExecute"),
+      ),
+  );
+  return {
+    enableServiceLinks: spec.enableServiceLinks ?? true,
+    serviceAccountName: spec.serviceAccountName ?? "default",
+    priority: PRIORITY[String(spec.priorityClassName ?? "")] ?? 0,
+    preemptionPolicy: spec.preemptionPolicy ?? "PreemptLowerPriority",
+    tolerations: extra.length ? [...tolerations, ...extra] : tolerations,
+  };
+}
+
 /**
  * A pod's spec from an already-defaulted template: a shallow copy (containers
- * shared with the template, never mutated) plus the pod-only defaults. Cheap
- * enough for 50 000 pods.
+ * shared with the template, never mutated) plus the pod-only defaults.
+ * Cheap enough for 50 000 pods.
  */
 export function podSpecFromTemplate(templateSpec: PodSpec): PodSpec {
-  return {
-    ...templateSpec,
-    enableServiceLinks: templateSpec.enableServiceLinks ?? true,
-    serviceAccountName: templateSpec.serviceAccountName ?? "default",
-  };
+  return { ...templateSpec, ...podOnlyDefaults(templateSpec) };
 }

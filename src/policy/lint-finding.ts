@@ -28,13 +28,24 @@ export function finding(
   return d;
 }
 
+/** The inverse of formatFieldPath: `spec.ports[0].targetPort`, `metadata.annotations[a.b/c]`. */
+export function parseFieldPath(text: string): FieldPath {
+  const out: (string | number)[] = [];
+  const re = /([^.[\]]+)|\[([^\]]*)\]/g;
+  for (const m of text.matchAll(re)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(/^\d+$/.test(m[2]) ? Number(m[2]) : m[2]);
+  }
+  return out;
+}
+
 /** Fill FILE:LINE:COL from where `obj` (the finding's object, as loaded) came from. */
 export function locateIn(d: Diagnostic, obj: KubeObject): void {
   const src = sourceOf(obj);
   if (!src || d.file !== undefined) return;
   d.file = src.file;
   try {
-    const pos = src.locate(paths.get(d) ?? []);
+    const pos = src.locate(paths.get(d) ?? (d.field ? parseFieldPath(d.field) : []));
     d.line = pos.line;
     d.col = pos.col;
   } catch {

@@ -23,6 +23,7 @@ export function lintCluster(
     ...lintServices(engine.state),
     ...lintIngresses(engine.state),
   ];
-  locateFindings(own, loaded);
-  return sortFindings([...own, ...extra]);
+  const all = [...own, ...extra.map((d) => ({ ...d }))];
+  locateFindings(all, loaded);
+  return sortFindings(all);
 }

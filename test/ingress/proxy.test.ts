@@ -521,3 +521,125 @@ describe("backend-protocol HTTPS", () => {
     }
   });
 });
+
+describe("HTTP/2 over ALPN (opt-in)", () => {
+  it("h2 requests with SNI are routed by :authority; HTTP/1.1 and WebSocket still work on the same port", async () => {
+    const http2 = await import("node:http2");
+    const p = await startIngressProxy({
+      https: { host: "127.0.0.1", port: 0 },
+      http2: true,
+      getTable: () => table,
+      upstream: pods.upstream,
+    });
+    const port = p.addresses.https?.port ?? 0;
+    try {
+      const session = http2.connect(`https://foo.bar.com:${port}`, {
+        ca: cert,
+        servername: "foo.bar.com",
+        host: "127.0.0.1",
+      } as import("node:http2").SecureClientSessionOptions);
+      const h2req = (headers: Record<string, string>, body?: Buffer) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const r = session.request(headers, { endStream: body === undefined });
+          let status = 0;
+          let data = "";
+          r.on("response", (h) => {
+            status = Number(h[":status"]);
+          });
+          r.on("data", (c: Buffer) => {
+            data += c.toString();
+          });
+          r.on("end", () => resolve({ status, body: data }));
+          r.on("error", reject);
+          if (body) r.end(body);
+        });
+      const get = await h2req({ ":method": "GET", ":path": "/h2?x=1", ":authority": "foo.bar.com" });
+      expect(get.status).toBe(200);
+      const e = JSON.parse(get.body) as {
+        pod: string;
+        url: string;
+        headers: Record<string, string>;
+        httpVersion: string;
+      };
+      expect(e.pod).toBe("10.244.1.2");
+      expect(e.url).toBe("/h2?x=1");
+      expect(e.headers.host).toBe("foo.bar.com");
+      expect(e.httpVersion).toBe("1.1");
+      const post = await h2req(
+        { ":method": "POST", ":path": "/up", ":authority": "foo.bar.com" },
+        Buffer.alloc(100_000, 1),
+      );
+      expect(JSON.parse(post.body).bodyBytes).toBe(100_000);
+      const wild = await h2req({ ":method": "GET", ":path": "/", ":authority": "bar.foo.com" });
+      expect(JSON.parse(wild.body).pod).toBe("10.244.2.1");
+      session.close();
+      const h1 = await send(port, "/", "foo.bar.com", { tls: { ca: cert } });
+      expect(echo(h1).pod).toBe("10.244.1.2");
+      expect(h1.httpVersion).toBe("1.1");
+    } finally {
+      await p.close(100);
+    }
+  });
+});
+
+describe("HTTP/2 edge cases", () => {
+  it("413 drops only the stream; WebSocket over TLS (HTTP/1.1 ALPN) still upgrades", async () => {
+    const http2 = await import("node:http2");
+    const tlsMod = await import("node:tls");
+    const p = await startIngressProxy({
+      https: { host: "127.0.0.1", port: 0 },
+      http2: true,
+      getTable: () => table,
+      upstream: pods.upstream,
+    });
+    const port = p.addresses.https?.port ?? 0;
+    try {
+      const session = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
+      const status = (headers: Record<string, string>, body?: Buffer) =>
+        new Promise<number>((resolve) => {
+          const r = session.request(headers, { endStream: body === undefined });
+          r.on("response", (h) => resolve(Number(h[":status"])));
+          r.on("error", () => resolve(-1));
+          if (body) r.end(body);
+        });
+      expect(
+        await status(
+          {
+            ":method": "POST",
+            ":path": "/",
+            ":authority": "small",
+            "content-length": String(2 * 1024 * 1024),
+          },
+          Buffer.alloc(2 * 1024 * 1024),
+        ),
+      ).toBe(413);
+      expect(await status({ ":method": "GET", ":path": "/", ":authority": "small" })).toBe(200);
+      session.close();
+      const out = await new Promise<string>((resolve) => {
+        const s = tlsMod.connect(
+          {
+            port,
+            host: "127.0.0.1",
+            servername: "small",
+            rejectUnauthorized: false,
+            ALPNProtocols: ["http/1.1"],
+          },
+          () =>
+            s.write("GET /ws HTTP/1.1\r\nHost: small\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"),
+        );
+        let buf = "";
+        s.on("data", (d: Buffer) => {
+          buf += d.toString();
+          if (buf.includes("\r\n\r\n") && !buf.includes("ping")) s.write("ping");
+          if (buf.includes("10.244.1.1:ping")) {
+            s.destroy();
+            resolve(buf);
+          }
+        });
+      });
+      expect(out).toMatch(/^HTTP\/1\.1 101 /);
+    } finally {
+      await p.close(100);
+    }
+  });
+});

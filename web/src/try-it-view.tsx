@@ -199,7 +199,7 @@ function DnsForm({ pods }: { pods: string[] }) {
         <div class="result" data-testid="dns-result">
           <div class="big">
             <span class={`rcode ${d.rcode === "NOERROR" ? "ok" : "bad"}`}>{d.rcode}</span> {d.answers.length}{" "}
-            answers
+            answer{d.answers.length === 1 ? "" : "s"}
           </div>
           {d.queries && (
             <>

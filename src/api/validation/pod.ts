@@ -49,6 +49,7 @@ export function validatePodSpec(specValue: unknown, path: Path): FieldError[] {
   arr(spec.initContainers).forEach((c, i) => {
     errs.push(...validateContainer(c, path.child("initContainers").index(i), names, hostNetwork));
   });
+  errs.push(...hostPortConflicts(containers, path.child("containers")));
 
   const restartPolicy = str(spec.restartPolicy);
   if (restartPolicy !== undefined) {
@@ -157,6 +158,26 @@ function validateContainer(
     if (isRecord(pr.tcpSocket))
       errs.push(...validatePortNumOrName(pr.tcpSocket.port, pp.child("tcpSocket", "port")));
   }
+  return errs;
+}
+
+/**
+ * AccumulateUniqueHostPorts: two containers of a pod cannot bind the same
+ * protocol/hostIP/hostPort on the node (upstream's key text is the bad value).
+ */
+function hostPortConflicts(containers: unknown[], path: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  containers.forEach((c, ci) => {
+    arr(rec(c).ports).forEach((pv, pi) => {
+      const port = rec(pv);
+      const hostPort = num(port.hostPort);
+      if (hostPort === undefined || hostPort === 0) return;
+      const key = `${str(port.protocol) ?? "TCP"}/${str(port.hostIP) ?? ""}/${hostPort}`;
+      if (seen.has(key)) errs.push(duplicate(path.index(ci).child("ports").index(pi).child("hostPort"), key));
+      else seen.add(key);
+    });
+  });
   return errs;
 }
 

@@ -65,6 +65,18 @@ describe("field types (JSON decoding)", () => {
       ],
     },
     {
+      desc: "a number beyond int32",
+      obj: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "s" },
+        spec: { ports: [{ port: 99999999999 }] },
+      },
+      errs: [
+        "spec.ports[0].port: Invalid value: 99999999999: json: cannot unmarshal number 99999999999 into Go value of type int32",
+      ],
+    },
+    {
       desc: "a string where a bool belongs",
       obj: {
         apiVersion: "v1",

@@ -304,8 +304,11 @@ function inspect(value: unknown, source: string | undefined): Seen {
   if (typeof value === "string") return { kind: "string", shown: JSON.stringify(value), integral: false };
   // `source` is set when YAML 1.1 read this plain scalar differently than YAML 1.2 would.
   const y = source === undefined ? {} : { yaml11: source };
-  if (typeof value === "number")
-    return { kind: "number", shown: String(value), integral: Number.isInteger(value), ...y };
+  if (typeof value === "number") {
+    // Every integer field michi checks is an int32: a number outside it does not decode either.
+    const integral = Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
+    return { kind: "number", shown: String(value), integral, ...y };
+  }
   if (typeof value === "boolean") return { kind: "bool", shown: String(value), integral: false, ...y };
   if (Array.isArray(value)) return { kind: "array", shown: "[...]", integral: false };
   return { kind: "object", shown: "{...}", integral: false };

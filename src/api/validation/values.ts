@@ -11,7 +11,7 @@ export function str(v: unknown): string | undefined {
 
 /** Integer values only: a fraction in an int32 field is a decoding (type) error, reported once by types.ts. */
 export function num(v: unknown): number | undefined {
-  return typeof v === "number" && Number.isInteger(v) ? v : undefined;
+  return typeof v === "number" && Number.isInteger(v) && Math.abs(v) <= 2147483647 ? v : undefined;
 }
 
 export function arr(v: unknown): unknown[] {

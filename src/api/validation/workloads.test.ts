@@ -217,9 +217,7 @@ describe("workload validation", () => {
     {
       desc: "podManagementPolicy",
       obj: as("StatefulSet", { podManagementPolicy: "Random" }),
-      errs: [
-        `spec.podManagementPolicy: Invalid value: "Random": must be 'OrderedReady' or 'Parallel'`,
-      ],
+      errs: [`spec.podManagementPolicy: Invalid value: "Random": must be 'OrderedReady' or 'Parallel'`],
     },
   ])("$desc", ({ obj, errs }) => {
     expect(check(obj)).toEqual(errs);

@@ -181,7 +181,8 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
   let source = "";
   const showFlows = async (): Promise<Flow[]> => {
     if (!source || !localAddress) return [];
-    const flows = await flowsFor(client, source, 500);
+    // The server may accept (and log) the connection a moment after the kernel completed it.
+    const flows = await flowsFor(client, source, 3000);
     for (const f of flows) verbose(`flow: ${formatFlow(f)}`);
     return flows;
   };
@@ -221,7 +222,7 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
       s.on("connect", async () => {
         source = `${s.localAddress}:${s.localPort}`;
         // A dropped connection is accepted and then never answered: ask the data plane right away.
-        const flows = await flowsFor(client, source, 300).catch(() => []);
+        const flows = await flowsFor(client, source, 3000).catch(() => []);
         const denied = flows.find((f) => f.verdict !== "FORWARDED");
         if (denied && !done) {
           for (const f of flows) verbose(`flow: ${formatFlow(f)}`);

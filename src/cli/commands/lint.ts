@@ -37,11 +37,10 @@ export function register(program: Command): void {
     if (opts.output !== undefined && opts.output !== "json")
       throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
     const loaded = await loadFromOptions(opts, { printDiagnostics: false });
-    const annotations = await annotationLinter();
     const extra = [
       ...loaded.diagnostics,
       ...loaded.state.diagnostics,
-      ...(annotations ? annotations(loaded.state) : []),
+      ...lintIngressAnnotations(loaded.state),
     ];
     const findings = lintCluster(compilePolicy(loaded.state), extra, loaded.objects);
     const errors = findings.filter((d) => d.severity === "error").length;

@@ -62,7 +62,7 @@ async function probeTcp(
     };
     const bySilence = async () => {
       if (!source) return finish(false);
-      const flows = await flowsFor(client, source, 200).catch(() => []);
+      const flows = await flowsFor(client, source, 1000).catch(() => []);
       finish(flows.length > 0 && flows.every((f) => f.verdict === "FORWARDED"));
     };
     const timer = setTimeout(() => void bySilence(), timeoutMs);

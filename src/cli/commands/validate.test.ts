@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { runValidate } from "./validate.js";
 
 const ROOT = join(import.meta.dirname, "../../..");
-const BAD = "test/load/bad-label";
+const BAD = "test/load/fixtures/bad-label";
 
 function sink(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -90,6 +90,11 @@ describe("michi validate", () => {
     expect(j.diagnostics[0]?.line).toBe(13);
   });
 
+  it("rejects usage errors with exit 2", async () => {
+    await expect(run([])).rejects.toThrow("no manifests given");
+    await expect(run([BAD], { output: "yaml" })).rejects.toThrow('-o: expected json or text, got "yaml"');
+  });
+
   it("runs as a real process with the same output and exit code", async () => {
     const exec = promisify(execFile);
     const res = await exec(process.execPath, ["--import", "tsx", "src/cli/main.ts", "validate", "-f", BAD], {
@@ -101,5 +106,13 @@ describe("michi validate", () => {
     expect(res.code).toBe(1);
     expect(res.stdout).toBe("1 error in 4 objects (3 valid), 1 warning\n");
     expect(res.stderr).toContain(`${BAD}/app.yaml:13:14: Deployment shop/web: metadata.labels`);
+    const usage = await exec(process.execPath, ["--import", "tsx", "src/cli/main.ts", "validate"], {
+      cwd: ROOT,
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toBe("michi: no manifests given: use -f PATH (file, directory or -)\n");
   });
 });

@@ -58,7 +58,7 @@ export async function runValidate(opts: ValidateCommandOptions, io: ValidateIO):
     throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
   const output = opts.output ?? "text";
   if (output !== "text" && output !== "json")
-    throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(output)}`);
+    throw new MichiError("BadFlag", `-o: expected json or text, got ${JSON.stringify(output)}`);
   const loaded = await loadManifests(opts.filename, io.stdin === undefined ? {} : { stdin: io.stdin });
   const validation = validateObjects(loaded.objects);
   const diagnostics = inSourceOrder([...loaded.diagnostics, ...validation.diagnostics], loaded.objects);
@@ -99,12 +99,17 @@ export function register(program: Command): void {
       "check manifests as the API server would; every error as FILE:LINE:COL: KIND NAMESPACE/NAME: FIELD: message",
     )
     .addOption(
-      new Option("-f, --filename <path>", "manifest file, directory (recursive) or - for stdin; repeatable")
+      // Checked in runValidate rather than by commander, so a usage error exits 2 like other input errors.
+      new Option(
+        "-f, --filename <path>",
+        "manifest file, directory (recursive) or - for stdin; repeatable (required)",
+      )
         .argParser(collect)
-        .default([])
-        .makeOptionMandatory(true),
+        .default([]),
     )
-    .addOption(new Option("-o, --output <format>", "json: the diagnostics as JSON").choices(["json", "text"]))
+    .addOption(
+      new Option("-o, --output <format>", "json: the diagnostics as JSON (default: one line per problem)"),
+    )
     .action(async (opts: ValidateCommandOptions) => {
       process.exitCode = await runValidate(opts, { stdout: process.stdout, stderr: process.stderr });
     });

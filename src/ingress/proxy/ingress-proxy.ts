@@ -12,6 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import http2 from "node:http2";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -62,6 +63,8 @@ export interface IngressProxyOptions {
    * port is left out when it is 443). Default: the listening ports.
    */
   ports?: { http?: number; https?: number };
+  /** Offer HTTP/2 on the HTTPS listener via ALPN (`h2`, with HTTP/1.1 still accepted). Upstreams stay HTTP/1.1. */
+  http2?: boolean;
 }
 
 export interface IngressProxy {
@@ -79,6 +82,17 @@ class UpstreamTimeout extends Error {
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+
+/** Host header, or HTTP/2's :authority. */
+function hostOf(req: IncomingMessage): string {
+  const h = req.headers.host ?? req.headers[":authority"];
+  return typeof h === "string" ? h : "";
+}
+
+/** HTTP/2 requests reach the handler through the compatibility API; a few things differ. */
+function isH2(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 2;
+}
 
 // X-Request-ID values (32 hex digits, like nginx's $request_id), drawn from a pooled random buffer.
 let idPool = Buffer.alloc(0);
@@ -132,7 +146,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       const d = routeRequest(table, {
         method: req.method ?? "GET",
         scheme,
-        host: req.headers.host ?? "",
+        host: hostOf(req),
         path: req.url ?? "/",
         headers: req.headers,
         sourceIP: req.socket.remoteAddress ?? "",
@@ -180,7 +194,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
               st.upstreamEnd !== undefined ? st.upstreamEnd - st.upstreamStart : undefined,
             upstreamStatus: st.upstreamStatus,
             requestId,
-            host: req.headers.host ?? "",
+            host: hostOf(req),
             ingress: d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "",
             service: d.backend?.service ?? "",
             rule,
@@ -217,7 +231,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       const d = routeRequest(table, {
         method: req.method ?? "GET",
         scheme,
-        host: req.headers.host ?? "",
+        host: hostOf(req),
         path: req.url ?? "/",
         headers: req.headers,
         sourceIP: req.socket.remoteAddress ?? "",
@@ -337,29 +351,31 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
     const def = opts.defaultCertificate ?? (await generateDefaultCertificate());
     const defaultCtx = tls.createSecureContext({ cert: def.cert, key: def.key, minVersion: "TLSv1.2" });
     const contexts = new WeakMap<ServerTLS, SecureContext | null>();
-    const srv = https.createServer({
-      ...serverOpts,
-      cert: def.cert,
-      key: def.key,
-      minVersion: "TLSv1.2",
-      ALPNProtocols: ["http/1.1"],
-      SNICallback: (servername, cb) => {
-        // SNI picks the certificate; the Host header (later) picks the route.
-        const table = opts.getTable() as RouteTable | undefined;
-        const t = table ? findServer(table, normalizeHost(servername)).tls : undefined;
-        if (!t?.cert || !t.key) return cb(null, defaultCtx);
-        let ctx = contexts.get(t);
-        if (ctx === undefined) {
-          try {
-            ctx = tls.createSecureContext({ cert: t.cert, key: t.key, minVersion: "TLSv1.2" });
-          } catch {
-            ctx = null;
-          }
-          contexts.set(t, ctx);
+    const SNICallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => {
+      // SNI picks the certificate; the Host header (later) picks the route.
+      const table = opts.getTable() as RouteTable | undefined;
+      const t = table ? findServer(table, normalizeHost(servername)).tls : undefined;
+      if (!t?.cert || !t.key) return cb(null, defaultCtx);
+      let ctx = contexts.get(t);
+      if (ctx === undefined) {
+        try {
+          ctx = tls.createSecureContext({ cert: t.cert, key: t.key, minVersion: "TLSv1.2" });
+        } catch {
+          ctx = null;
         }
-        cb(null, ctx ?? defaultCtx);
-      },
-    });
+        contexts.set(t, ctx);
+      }
+      cb(null, ctx ?? defaultCtx);
+    };
+    const tlsOpts = { cert: def.cert, key: def.key, minVersion: "TLSv1.2" as const, SNICallback };
+    // The HTTP/2 server with allowHTTP1 serves HTTP/1.1 clients (and their upgrades) through the same events.
+    const srv = (opts.http2
+      ? http2.createSecureServer({ ...tlsOpts, allowHTTP1: true, ALPNProtocols: ["h2", "http/1.1"] })
+      : https.createServer({
+          ...serverOpts,
+          ...tlsOpts,
+          ALPNProtocols: ["http/1.1"],
+        })) as unknown as https.Server;
     let port = 0;
     srv.on(
       "request",
@@ -386,14 +402,15 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       const closed = Promise.all(
         servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
       );
-      for (const s of servers) s.closeIdleConnections();
+      // (The HTTP/2 server has no connection helpers: its sockets are closed through `sockets` below.)
+      for (const s of servers) s.closeIdleConnections?.();
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => (drained = resolve)),
           new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
         ]);
       }
-      for (const s of servers) s.closeAllConnections();
+      for (const s of servers) s.closeAllConnections?.();
       for (const t of tunnels) t.destroy();
       for (const sock of sockets) sock.destroy();
       httpAgent.destroy();
@@ -457,7 +474,10 @@ function reply(res: ServerResponse, d: RouteDecision, st: ReqState): void {
  */
 function lingerDiscard(res: ServerResponse): void {
   const req = res.req;
-  const sock = req.socket;
+  // On HTTP/2 the socket carries other streams: only this stream is dropped.
+  const stream = (req as unknown as { stream?: { close(code?: number): void } }).stream;
+  const sock =
+    isH2(req) && stream ? { destroy: () => stream.close(http2.constants.NGHTTP2_CANCEL) } : req.socket;
   let discarded = 0;
   const timer = setTimeout(() => sock.destroy(), 5_000);
   timer.unref();
@@ -488,7 +508,13 @@ function upstreamHeaders(
   const out: OutgoingHttpHeaders = {};
   const conn = connectionTokens(req.headers.connection);
   for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined || isHopHeader(k) || conn?.has(k)) continue;
+    if (
+      v === undefined ||
+      isHopHeader(k) ||
+      conn?.has(k) ||
+      k.charCodeAt(0) === 58 /* ":" HTTP/2 pseudo-header */
+    )
+      continue;
     // httpoxy: never forward a Proxy header; X-Forwarded-* are the controller's to set.
     if (
       k === "proxy" ||
@@ -502,7 +528,7 @@ function upstreamHeaders(
     out[k] = v;
   }
   const remote = (req.socket.remoteAddress ?? "").replace(/^::ffff:(?=\d+\.)/, "");
-  const host = req.headers.host ?? "";
+  const host = hostOf(req);
   out.host = d.upstreamHost ?? host;
   out["x-request-id"] = requestId;
   out["x-real-ip"] = remote;
@@ -570,7 +596,11 @@ function proxyRequest(
   const startIndex = d.endpoints.indexOf(first);
   const tries = Math.min(ctx.opts.upstreamTries ?? 3, n);
   const headers = upstreamHeaders(req, d, ctx.scheme, ctx.listenPort, ctx.requestId);
+  // HTTP/2 has no Transfer-Encoding: a body is whatever the stream carries after the headers.
+  const h2Body =
+    isH2(req) && !(req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders;
   const hasBody =
+    h2Body ||
     req.headers["transfer-encoding"] !== undefined ||
     (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
   if (hasBody && req.headers["content-length"] !== undefined)
