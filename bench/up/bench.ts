@@ -83,15 +83,25 @@ function rssMB(pid: number): number {
   return Math.round(Number(m?.[1] ?? 0) / 1024);
 }
 
-/** wrk runs asynchronously: the plain server below lives in this process and must keep serving. */
+/**
+ * wrk runs asynchronously: the plain server below lives in this process and must keep serving.
+ * Each target gets a 1 s warm-up first (JIT, socket buffers) so the order of runs does not decide.
+ */
 async function wrk(url: string, close: boolean): Promise<number> {
-  const args = ["-t2", "-c32", `-d${DURATION}s`, ...(close ? ["-H", "Connection: close"] : []), url];
+  const header = close ? ["-H", "Connection: close"] : [];
+  await run("wrk", ["-t2", "-c32", "-d1s", ...header, url]);
+  const args = ["-t2", "-c32", `-d${DURATION}s`, ...header, url];
   const { stdout } = await run("wrk", args, { encoding: "utf8" });
   return Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0));
 }
 
-/** Streams `mb` MiB through an echo and back; MB/s of payload one way. */
-function bulk(host: string, port: number, mb: number): Promise<number> {
+/** Streams `mb` MiB through an echo and back; MB/s of payload one way (after a 64 MiB warm-up). */
+async function bulk(host: string, port: number, mb: number): Promise<number> {
+  await bulkOnce(host, port, 64);
+  return bulkOnce(host, port, mb);
+}
+
+function bulkOnce(host: string, port: number, mb: number): Promise<number> {
   return new Promise((res, rej) => {
     const chunk = Buffer.alloc(64 * 1024, 120);
     const total = mb * 1024 * 1024;

@@ -100,6 +100,18 @@ describe("documents", () => {
     expect(lines(r.diagnostics)).toEqual(diags ?? []);
   });
 
+  it("tags: !!str keeps the text, !!int reads a number, a local tag keeps the text", () => {
+    const r = parseManifests(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  a: !!str 0755\n  b: !!int '12'\n  c: !custom yes\n",
+      "t.yaml",
+    );
+    expect((r.objects[0] as KubeObject & { data: unknown }).data).toStrictEqual({
+      a: "0755",
+      b: 12,
+      c: "yes",
+    });
+  });
+
   it("absurdly deep documents give an error, not a crash", () => {
     for (const text of [
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: ${"[".repeat(50_000)}${"]".repeat(50_000)}\n`,
@@ -285,6 +297,12 @@ describe("loadManifests inputs", () => {
     const r = await loadManifests([dir]);
     expect(r.objects.map((o) => o.metadata?.name)).toEqual(["a", "json", "z", "c"]);
     expect(r.diagnostics).toEqual([]);
+  });
+  it("reads a file named explicitly whatever its extension", async () => {
+    const txt = join(dir, "explicit.txt");
+    writeFileSync(txt, ns("txt"));
+    const r = await loadManifests([txt]);
+    expect(r.objects.map((o) => o.metadata?.name)).toEqual(["txt"]);
   });
   it("reads a file named twice once", async () => {
     const r = await loadManifests([join(dir, "a.yaml"), dir]);

@@ -47,26 +47,31 @@ export async function loadManifests(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
-  const inputs: Input[] = [];
+  // File names first (in order, each once), then all reads at the same time.
+  const names: string[] = [];
   const seen = new Set<string>();
-  let stdinText: string | undefined;
   for (const path of paths) {
-    if (path === "-") {
-      if (stdinText === undefined) {
-        stdinText = await readStdin(options.stdin ?? process.stdin);
-        inputs.push({ file: STDIN_NAME, text: stdinText });
-      }
-      continue;
-    }
-    for (const file of await expandPath(path, diagnostics)) {
+    const files = path === "-" ? [STDIN_NAME] : await expandPath(path, diagnostics);
+    for (const file of files) {
       if (seen.has(file)) continue;
       seen.add(file);
-      try {
-        inputs.push({ file, text: await readFile(file, "utf8") });
-      } catch (err) {
-        diagnostics.push(unreadable(file, err));
-      }
+      names.push(file);
     }
+  }
+  const read = await Promise.all(
+    names.map(async (file): Promise<Input | Diagnostic> => {
+      if (file === STDIN_NAME) return { file, text: await readStdin(options.stdin ?? process.stdin) };
+      try {
+        return { file, text: await readFile(file, "utf8") };
+      } catch (err) {
+        return unreadable(file, err);
+      }
+    }),
+  );
+  const inputs: Input[] = [];
+  for (const r of read) {
+    if ("text" in r) inputs.push(r);
+    else diagnostics.push(r);
   }
   const texts = inputs.map((i) => normalize(i.text));
   const parallel = options.parallel ?? shouldUseWorkers(texts);

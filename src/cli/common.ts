@@ -69,6 +69,9 @@ export async function loadFromOptions(
 ): Promise<LoadClusterResult> {
   if (opts.filename.length === 0) throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
   const result = await loadCluster(opts.filename, configFromOptions(opts));
+  // A path that cannot be read is a usage error (exit 2), as for `validate`: never analyse partial input.
+  const unreadable = result.diagnostics.find((d) => d.code === "FileUnreadable");
+  if (unreadable) throw new MichiError("FileUnreadable", unreadable.message);
   if (printDiagnostics) printDiagnosticLines([...result.diagnostics, ...result.state.diagnostics]);
   return result;
 }

@@ -315,10 +315,19 @@ export function buildCluster(
   for (const e of userEndpoints) {
     e.apiVersion = "v1";
     e.kind = "Endpoints";
+    // SetDefaults_EndpointPort: protocol TCP.
+    if (e.subsets) {
+      e.subsets = e.subsets.map((ss) =>
+        ss.ports ? { ...ss, ports: ss.ports.map((p) => ({ ...p, protocol: p.protocol ?? "TCP" })) } : ss,
+      );
+    }
     assignUid(e);
     endpoints.push(e);
   }
-  endpointSlices.push(...mirrorAll(userEndpoints, serviceByKey, prev.sliceNames, taken, sliceNames));
+  for (const m of mirrorAll(userEndpoints, serviceByKey, prev.sliceNames, taken, sliceNames)) {
+    assignUid(m);
+    endpointSlices.push(m);
+  }
   endpointSlices.push(...userSlices);
   const sortedEndpoints = sortedByNsName(endpoints);
   // Slices of one service stay in controller order (chunk order); services in namespace/name order.

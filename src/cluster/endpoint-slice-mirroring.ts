@@ -35,6 +35,13 @@ export function mirrorEndpoints(
   }
   labels[LABEL_SERVICE_NAME] = name;
   labels[LABEL_MANAGED_BY] = MIRRORING_CONTROLLER;
+  // Annotations are mirrored too, except the ones describing the Endpoints object itself.
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ep.metadata?.annotations ?? {})) {
+    if (k !== "kubectl.kubernetes.io/last-applied-configuration" && k !== "endpoints.kubernetes.io/last-change-trigger-time") {
+      annotations[k] = v;
+    }
+  }
   const chunks: { family: "IPv4" | "IPv6"; ports: EndpointPort[]; endpoints: Endpoint[] }[] = [];
   for (const subset of ep.subsets ?? []) {
     const ports: EndpointPort[] = (subset.ports ?? []).map((p) => {
@@ -77,6 +84,7 @@ export function mirrorEndpoints(
         generateName: prefix,
         namespace: ns,
         labels: { ...labels },
+        ...(Object.keys(annotations).length ? { annotations: { ...annotations } } : {}),
         ownerReferences: [
           {
             apiVersion: "v1",

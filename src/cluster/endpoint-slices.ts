@@ -6,7 +6,15 @@
  * hostname only when the pod's hostname is set and its subdomain names this
  * Service. Slices are named `SERVICE-xxxxx` (generateName) deterministically.
  */
-import type { EndpointPort, EndpointSlice, Node, Pod, Service } from "../api/types.js";
+import type {
+  EndpointConditions,
+  EndpointPort,
+  EndpointSlice,
+  Node,
+  ObjectReference,
+  Pod,
+  Service,
+} from "../api/types.js";
 import { findPort } from "./find-port.js";
 import { generatedName } from "./hash.js";
 import { isPodReady } from "./readiness.js";
@@ -18,6 +26,31 @@ import {
 } from "./system-names.js";
 
 export const MAX_ENDPOINTS_PER_SLICE = 100;
+
+const CONDITIONS = new Map<string, EndpointConditions>();
+
+/** Condition objects are shared between endpoints (the state is immutable; eight variants serve 50 000 endpoints). */
+function sharedConditions(ready: boolean, serving: boolean, terminating: boolean): EndpointConditions {
+  const k = `${ready}${serving}${terminating}`;
+  let c = CONDITIONS.get(k);
+  if (!c) {
+    c = { ready, serving, terminating };
+    CONDITIONS.set(k, c);
+  }
+  return c;
+}
+
+const POD_REFS = new WeakMap<Pod, ObjectReference>();
+
+/** The targetRef of a pod, one object per pod shared by its Endpoints addresses and slice endpoints. */
+export function podRef(pod: Pod): ObjectReference {
+  let ref = POD_REFS.get(pod);
+  if (!ref) {
+    ref = { kind: "Pod", namespace: pod.metadata?.namespace ?? "default", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "" };
+    POD_REFS.set(pod, ref);
+  }
+  return ref;
+}
 
 /** ShouldPodBeInEndpoints: has an IP, not Succeeded/Failed, and (unless included) not terminating. */
 export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
@@ -107,8 +140,8 @@ export function endpointSlicesFor(
     const ready = publishNotReady || (serving && !terminating);
     const ep: NonNullable<EndpointSlice["endpoints"]>[number] = {
       addresses: [ips[0] ?? ""],
-      conditions: { ready, serving, terminating },
-      targetRef: { kind: "Pod", namespace: ns, name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "" },
+      conditions: sharedConditions(ready, serving, terminating),
+      targetRef: podRef(pod),
     };
     if (nodeName) ep.nodeName = nodeName;
     const zone = node?.metadata?.labels?.["topology.kubernetes.io/zone"];

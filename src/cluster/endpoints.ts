@@ -7,7 +7,7 @@
  * annotation.
  */
 import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from "../api/types.js";
-import { shouldPodBeInEndpoints } from "./endpoint-slices.js";
+import { podRef, shouldPodBeInEndpoints } from "./endpoint-slices.js";
 import { findPort } from "./find-port.js";
 import { canonicalJSON } from "./hash.js";
 import { isPodReady } from "./readiness.js";
@@ -47,7 +47,7 @@ export function endpointsFor(svc: Service, pods: readonly Pod[]): Endpoints {
     if (!ip) continue;
     const addr: EndpointAddress = {
       ip,
-      targetRef: { kind: "Pod", namespace: ns, name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "" },
+      targetRef: podRef(pod),
     };
     if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
     if (pod.spec?.hostname && pod.spec.subdomain === svcName) addr.hostname = pod.spec.hostname;

@@ -81,5 +81,13 @@ function podOnlyDefaults(spec: PodSpec): Partial<PodSpec> {
  * Cheap enough for 50 000 pods.
  */
 export function podSpecFromTemplate(templateSpec: PodSpec): PodSpec {
-  return { ...templateSpec, ...podOnlyDefaults(templateSpec) };
+  let defaults = podDefaultsCache.get(templateSpec);
+  if (!defaults) {
+    defaults = podOnlyDefaults(templateSpec);
+    podDefaultsCache.set(templateSpec, defaults);
+  }
+  return { ...templateSpec, ...defaults };
 }
+
+/** The pod-only defaults of a template, computed once for all its replicas. */
+const podDefaultsCache = new WeakMap<PodSpec, Partial<PodSpec>>();

@@ -142,6 +142,15 @@ describe("NodePorts and LoadBalancers", () => {
         "spec.healthCheckNodePort: Invalid value: 30090: failed to allocate requested HealthCheck NodePort 30090: provided port is already allocated",
       ],
     ],
+    [
+      "a LoadBalancer without automatic NodePorts still holds the ones it asks for",
+      [
+        svc("a", { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80, nodePort: 30111 }] }),
+        svc("b", { type: "NodePort", ports: [{ port: 80, nodePort: 30111 }] }),
+      ],
+      ["a"],
+      ["spec.ports[0].nodePort: Invalid value: 30111: provided port is already allocated"],
+    ],
   ])("%s", (_d, services, accepted, messages) => {
     const r = run(services);
     expect(r.names).toEqual(accepted);

@@ -29,9 +29,12 @@ function keyOf(s: Service): string {
   return `${s.metadata?.namespace ?? "default"}/${s.metadata?.name ?? ""}`;
 }
 
+/** Services that get automatic NodePorts. */
 const needsNodePorts = (s: Service) =>
   s.spec?.type === "NodePort" ||
   (s.spec?.type === "LoadBalancer" && s.spec.allocateLoadBalancerNodePorts !== false);
+/** Services whose requested nodePorts are allocated (a LoadBalancer with allocateLoadBalancerNodePorts false included). */
+const keepsNodePorts = (s: Service) => s.spec?.type === "NodePort" || s.spec?.type === "LoadBalancer";
 const needsHealthCheck = (s: Service) =>
   s.spec?.type === "LoadBalancer" && s.spec.externalTrafficPolicy === "Local";
 const hasClusterIP = (s: Service) => s.spec?.type !== "ExternalName" && s.spec?.clusterIP !== "None";
@@ -159,7 +162,7 @@ export function allocateServices(
       }
     }
     const ports = spec.ports ?? [];
-    if (needsNodePorts(s)) {
+    if (keepsNodePorts(s)) {
       ports.forEach((port, i) => {
         if (port.nodePort === undefined) return;
         // The same nodePort on two ports of one service (e.g. 53/TCP and 53/UDP) is one allocation.
@@ -226,7 +229,10 @@ export function allocateServices(
     }
     if (needsNodePorts(s)) {
       const byPort = new Map<number, number>();
-      for (const p of spec.ports ?? []) if (p.nodePort !== undefined) byPort.set(p.port, p.nodePort);
+      // findRequestedNodePort: the first requested nodePort of a port number serves its other protocols.
+      for (const p of spec.ports ?? []) {
+        if (p.nodePort !== undefined && !byPort.has(p.port)) byPort.set(p.port, p.nodePort);
+      }
       for (const p of spec.ports ?? []) {
         if (p.nodePort !== undefined) continue;
         const same = byPort.get(p.port);
@@ -245,7 +251,7 @@ export function allocateServices(
           byPort.set(p.port, p.nodePort);
         }
       }
-    } else if (s.spec?.type !== "NodePort" && s.spec?.type !== "LoadBalancer") {
+    } else if (!keepsNodePorts(s)) {
       // Only NodePort/LoadBalancer services keep nodePorts.
       for (const p of spec.ports ?? []) delete (p as ServicePort).nodePort;
     }

@@ -194,8 +194,8 @@ function deploymentToReplicaSet(d: Deployment): ReplicaSet {
   const hash = templateHash(template);
   const replicas = replicasOf(d.spec);
   const labels = { ...template.metadata?.labels, [POD_TEMPLATE_HASH]: hash };
-  const selector: LabelSelector = structuredClone(d.spec?.selector ?? {});
-  selector.matchLabels = { ...selector.matchLabels, [POD_TEMPLATE_HASH]: hash };
+  const given = d.spec?.selector ?? {};
+  const selector: LabelSelector = { ...given, matchLabels: { ...given.matchLabels, [POD_TEMPLATE_HASH]: hash } };
   const rsMeta: ObjectMeta = {
     name: `${meta.name}-${hash}`,
     namespace: ns,

@@ -101,6 +101,15 @@ export function parseHeaderValue(text: string): Parsed<string> {
   return ok(text);
 }
 
+/**
+ * Nested quantifiers (`(a+)+`, `(\w*)*`) can backtrack exponentially on a
+ * hostile path or header. nginx's PCRE gives up at its match limit; a
+ * JavaScript RegExp would block the proxy, so such patterns are flagged.
+ */
+export function hasNestedQuantifier(pattern: string): boolean {
+  return /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(pattern);
+}
+
 /** A user regular expression; compiled once so bad syntax is reported at compile time. */
 export function parseRegex(text: string, flags = ""): Parsed<RegExp> {
   try {

@@ -9,6 +9,7 @@
 import type { CIDR } from "../api/net.js";
 import type { Ingress } from "../api/types.js";
 import {
+  hasNestedQuantifier,
   type Parsed,
   parseBool,
   parseCIDRList,
@@ -312,7 +313,14 @@ export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
     if (header !== undefined) canary.header = header;
     const hv = take("canary-by-header-value", parseHeaderValue);
     if (hv !== undefined) canary.headerValue = hv;
-    const hp = take("canary-by-header-pattern", (v) => parseRegex(v));
+    const hp = take("canary-by-header-pattern", (v) =>
+      hasNestedQuantifier(v)
+        ? {
+            ok: false as const,
+            error: `nested quantifiers in ${JSON.stringify(v)} can backtrack without bound on a hostile header`,
+          }
+        : parseRegex(v),
+    );
     if (hp !== undefined) canary.headerPattern = hp;
     const cookie = take("canary-by-cookie", parseToken);
     if (cookie !== undefined) canary.cookie = cookie;

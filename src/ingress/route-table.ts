@@ -21,6 +21,7 @@ import { formatFieldPath } from "../api/diagnostics.js";
 import { sourceOf } from "../api/source.js";
 import type { Ingress, IngressBackend, PathType } from "../api/types.js";
 import type { ClusterState } from "../cluster/state.js";
+import { hasNestedQuantifier } from "./annotation-values.js";
 import {
   DEFAULT_CONFIG,
   NGINX_PREFIX,
@@ -414,6 +415,17 @@ function finishServer(b: ServerBuild, diagnostics: Diagnostic[]): Server {
           severity: "error",
           code: "InvalidPathRegex",
           message: `path ${JSON.stringify(raw.path)} is not a valid regular expression (${(e as Error).message}); the location is skipped`,
+          kind: "Ingress",
+          ...(raw.ingress ? { namespace: raw.ingress.namespace, name: raw.ingress.name } : {}),
+          field: raw.field,
+        });
+        continue;
+      }
+      if (hasNestedQuantifier(raw.path)) {
+        diagnostics.push({
+          severity: "error",
+          code: "RegexBacktracking",
+          message: `path ${JSON.stringify(raw.path)} has nested quantifiers: a hostile request path could make the match take exponential time; the location is skipped`,
           kind: "Ingress",
           ...(raw.ingress ? { namespace: raw.ingress.namespace, name: raw.ingress.name } : {}),
           field: raw.field,

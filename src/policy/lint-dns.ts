@@ -74,13 +74,18 @@ export function lintDNSEgress(engine: PolicyEngine): Diagnostic[] {
         .join(", ") + (pods.length > 3 ? `, … (${pods.length} pods)` : "");
     const who = `pods ${names} in ${rep.metadata?.namespace} (isolated for egress by ${policies.map((p) => p.key).join(", ")})`;
     if (!udp.egress.allowed) {
+      // With no egress rule at all the pods are meant to make no connection:
+      // DNS failing is then only worth a warning (recipe 11 does this on purpose).
+      const hasRules = policies.some((p) => (p.egress?.length ?? 0) > 0);
       out.push(
         finding(
           policy,
-          "error",
+          hasRules ? "error" : "warning",
           "NoDNSEgress",
           ["spec", "egress"],
-          `${who} cannot reach kube-dns on UDP 53${tcp.egress.allowed ? "" : " or TCP 53"}: every DNS lookup will time out`,
+          hasRules
+            ? `${who} cannot reach kube-dns on UDP 53${tcp.egress.allowed ? "" : " or TCP 53"}: every DNS lookup will time out, so connections by name to what the egress rules allow fail too`
+            : `${who} may open no connection at all (no egress rules), DNS included: lookups will time out`,
           DNS_SUGGESTION,
         ),
       );

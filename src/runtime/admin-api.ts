@@ -174,7 +174,9 @@ function notFound(res: ServerResponse, message: string): true {
 function flows(up: UpInstance, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const since = Number(url.searchParams.get("since") ?? 0) || 0;
   const source = url.searchParams.get("localSource");
-  const match = (f: Flow) => !source || f.localSource === source;
+  const localIP = url.searchParams.get("localIP");
+  const match = (f: Flow) =>
+    (!source || f.localSource === source) && (!localIP || f.localSource.startsWith(`${localIP}:`));
   const follow =
     url.searchParams.get("follow") === "1" || (req.headers.accept ?? "").includes("text/event-stream");
   const backlog = up.flows.list(since).filter(match);
@@ -235,6 +237,8 @@ export interface UpStatus {
   ready: boolean;
   listeners: { key: string; what: string }[];
   conflicts: string[];
+  /** Id of the newest flow, for `GET /api/flows?since=`. */
+  lastFlowId: number;
   /** Pods whose server could not start (`ns/name` → why). */
   podErrors: Record<string, string>;
   lastError?: { time: string; source: string; lines: string[] };
@@ -265,6 +269,7 @@ function status(up: UpInstance): UpStatus {
     listeners: [...up.plane.served.entries()].map(([key, what]) => ({ key, what })),
     conflicts: up.plane.conflicts,
     podErrors: Object.fromEntries(up.plane.podErrors),
+    lastFlowId: up.flows.lastId,
     diagnostics: (up.snapshot?.diagnostics ?? []).map(formatDiagnostic),
     addressMap: up.options.addressMap.mappings.map((m) => ({
       model: formatCIDR(m.model),

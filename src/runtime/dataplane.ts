@@ -427,7 +427,7 @@ export class DataPlane {
   }
 
   private dialTcp(socket: Socket, host: string, port: number, localAddress: string): void {
-    const upstream = connect({ host, port, localAddress, noDelay: true });
+    const upstream = connect({ host, port, localAddress, noDelay: true, allowHalfOpen: true });
     this.upstreams.add(upstream);
     upstream.on("close", () => this.upstreams.delete(upstream));
     splice(socket, upstream);

@@ -76,6 +76,11 @@ export class FlowLog {
     return out;
   }
 
+  /** Id of the newest flow (0 when none): clients remember it to ask for what came after. */
+  get lastId(): number {
+    return this.seq;
+  }
+
   follow(fn: (f: Flow) => void): () => void {
     this.followers.add(fn);
     return () => this.followers.delete(fn);

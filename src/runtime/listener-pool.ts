@@ -97,7 +97,8 @@ export class ListenerPool {
   private open(key: string, spec: ListenerSpec): Promise<void> {
     if (spec.protocol === "tcp") {
       return new Promise((resolve, reject) => {
-        const server = createServer({ pauseOnConnect: false, noDelay: true });
+        // allowHalfOpen: a client that shuts down its sending side still gets the reply (proxied half-close).
+        const server = createServer({ pauseOnConnect: false, noDelay: true, allowHalfOpen: true });
         const entry: TcpEntry = { protocol: "tcp", server, spec };
         server.on("connection", (s) => {
           this.sockets.add(s);

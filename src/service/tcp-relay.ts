@@ -1,8 +1,9 @@
 /**
  * Splices two TCP sockets together (the userspace equivalent of a DNATed
  * connection): bytes both ways, half-closes passed through so request/response
- * protocols that shut down their write side still work, and an error or reset
- * on one side resets the other instead of leaving it hanging.
+ * protocols that shut down their write side still work (both sockets must be
+ * allowHalfOpen), and an error or reset on one side resets the other instead
+ * of leaving it hanging.
  */
 import type { Socket } from "node:net";
 
@@ -18,10 +19,11 @@ export function splice(a: Socket, b: Socket): void {
   };
   a.on("error", fail(b));
   b.on("error", fail(a));
+  // One side gone (closed or destroyed without a FIN): finish writing what the other has queued, then close it.
   a.on("close", () => {
-    if (!b.destroyed && b.writableEnded && b.readableEnded) b.destroy();
+    if (!b.destroyed) b.destroySoon();
   });
   b.on("close", () => {
-    if (!a.destroyed && a.writableEnded && a.readableEnded) a.destroy();
+    if (!a.destroyed) a.destroySoon();
   });
 }

@@ -114,7 +114,7 @@ describe("the ingress controller is a pod", () => {
     const ctl = pods.find((p) => p.namespace === "ingress-nginx") as UpPodInfo;
     const c = await up.cli(["curl", "--from", `ingress-nginx/${ctl.name}`, "http://api.backend/", "-v"]);
     expect(c.code).toBe(7);
-    expect(c.stderr).toContain("backend/from-ingress-controller");
+    expect(c.stderr, c.stderr).toContain("backend/from-ingress-controller");
   });
 
   it("after applying the fix (kubernetes.io/metadata.name), routed requests reach the backend from the controller pod", async () => {

@@ -646,3 +646,56 @@ describe("TLS selection", () => {
     expect(t.servers.get("h.example")?.tls?.problem).toMatch(/does not cover/);
   });
 });
+
+describe("regexes that could backtrack without bound are refused", () => {
+  it("a use-regex path with nested quantifiers is skipped with an error", () => {
+    const t = compileRoutes(
+      makeState({
+        services: [{ name: "app", ips: ["10.244.1.1"] }],
+        ingresses: [
+          ingress({
+            name: "r",
+            annotations: { [`${A}use-regex`]: "true" },
+            rules: [
+              {
+                host: "h",
+                paths: [
+                  { path: "/(a+)+$", pathType: "ImplementationSpecific", service: "app" },
+                  { path: "/ok/(.*)", pathType: "ImplementationSpecific", service: "app" },
+                ],
+              },
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(t.diagnostics.find((d) => d.code === "RegexBacktracking")?.field).toBe(
+      "spec.rules[0].http.paths[0]",
+    );
+    // Were the location kept, this request would backtrack for minutes (the test would time out).
+    expect(
+      routeRequest(t, { method: "GET", scheme: "http", host: "h", path: `/${"a".repeat(40)}!` }).status,
+    ).toBe(404);
+    expect(routeRequest(t, { method: "GET", scheme: "http", host: "h", path: "/ok/x" }).status).toBe(200);
+  });
+  it("a canary-by-header-pattern with nested quantifiers makes the canary Ingress invalid", () => {
+    const t = compileRoutes(
+      makeState({
+        services: [{ name: "app", ips: ["10.244.1.1"] }],
+        ingresses: [
+          ingress({
+            name: "c",
+            annotations: {
+              [`${A}canary`]: "true",
+              [`${A}canary-by-header`]: "X",
+              [`${A}canary-by-header-pattern`]: "^(\\w+)*$",
+            },
+            rules: [{ host: "h", paths: [{ path: "/", service: "app" }] }],
+          }),
+        ],
+      }),
+    );
+    expect(t.ingresses[0]?.served).toBe(false);
+    expect(t.diagnostics.find((d) => d.severity === "error")?.message).toContain("canary-by-header-pattern");
+  });
+});

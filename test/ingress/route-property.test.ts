@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCIDRList, parseRewriteTarget, parseSize } from "../../src/ingress/annotation-values.js";
+import { NGINX_PREFIX, SUPPORTED } from "../../src/ingress/annotations.js";
 import { routeRequest } from "../../src/ingress/route-request.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
 import { ingress, makeState } from "./fixtures.js";
@@ -93,5 +94,44 @@ describe("annotation grammars", () => {
     ["010.0.0.1", false],
   ])("CIDR list %j → %s", (text, ok) => {
     expect(parseCIDRList(text).ok).toBe(ok);
+  });
+});
+
+describe("annotations never break compilation", () => {
+  it("any value for any supported annotation: compiles, and the request is answered", () => {
+    const names = [...SUPPORTED];
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom(...names), fc.string({ maxLength: 30 }), { maxKeys: 6 }),
+        fc.string({ maxLength: 30 }),
+        (ann, reqPath) => {
+          const annotations = Object.fromEntries(Object.entries(ann).map(([k, v]) => [NGINX_PREFIX + k, v]));
+          const t = compileRoutes(
+            makeState({
+              services: [{ name: "a", ips: ["10.244.0.1"] }],
+              ingresses: [
+                ingress({
+                  name: "f",
+                  annotations,
+                  rules: [{ host: "h", paths: [{ path: "/x", service: "a" }] }],
+                }),
+              ],
+            }),
+          );
+          const d = routeRequest(t, {
+            method: "GET",
+            scheme: "http",
+            host: "h",
+            path: `/${reqPath}`,
+            headers: { cookie: "a=b", origin: "https://o.example" },
+            sourceIP: "10.0.0.1",
+            random: 0.3,
+          });
+          expect(d.status).toBeGreaterThanOrEqual(200);
+          expect(d.status).toBeLessThan(600);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

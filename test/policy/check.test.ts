@@ -321,3 +321,47 @@ describe("node traffic", () => {
     );
   });
 });
+
+describe("self and hostNetwork", () => {
+  const hostPod = (node: string) => `---
+apiVersion: v1
+kind: Pod
+metadata: {name: agent-${node}, namespace: y, labels: {pod: a}}
+spec:
+  hostNetwork: true
+  nodeName: ${node}
+  containers: [{name: agent, ports: [{containerPort: 9100}]}]
+`;
+  const yaml = `${E2E_MODEL_YAML}${hostPod("node-1")}${hostPod("node-2")}${np("deny", "x", "  podSelector: {}\n  policyTypes: [Ingress, Egress]")}${np(
+    "from-y-a",
+    "x",
+    "  podSelector: {}\n  ingress:\n    - from:\n        - namespaceSelector: {}\n          podSelector: {matchLabels: {pod: a}}",
+  )}`;
+
+  it("a pod can always reach itself", () => {
+    const engine = compilePolicy(makeState(parseYAML(yaml)));
+    const r = runCheck(engine, { from: "x/a", to: "x/a", port: 80, protocol: "TCP" });
+    expect(r.allowed).toBe(true);
+    expect(r.connections[0]!.ingress.explanation).toEqual([
+      "ingress: allowed — a pod can always reach itself",
+    ]);
+  });
+
+  it("hostNetwork pods are node traffic: never selected, matched only by ipBlocks, allowed on their own node", () => {
+    const engine = compilePolicy(makeState(parseYAML(yaml)));
+    const xa = engine.state.index.pod("x", "a")!;
+    const same = `y/agent-${xa.spec!.nodeName}`;
+    const other = `y/agent-${xa.spec!.nodeName === "node-1" ? "node-2" : "node-1"}`;
+    // pod=a in y would match from-y-a's peer, but a hostNetwork pod is not a pod to NetworkPolicy.
+    const fromOther = runCheck(engine, { from: other, to: "x/a", port: 80, protocol: "TCP" });
+    expect(fromOther.allowed).toBe(false);
+    expect(fromOther.connections[0]!.ingress.explanation).toContain(
+      `  x/from-y-a ingress[0]: peer mismatch — from[0] namespaceSelector {} AND podSelector pod=a: selects pods; hostNetwork pod ${other} (node ${other.replace("y/agent-", "")}) is node traffic, which only an ipBlock matches`,
+    );
+    const fromSame = runCheck(engine, { from: same, to: "x/a", port: 80, protocol: "TCP" });
+    expect(fromSame.allowed).toBe(true);
+    expect(fromSame.connections[0]!.ingress.reason).toBe("node");
+    // A hostNetwork pod is never isolated: policies in y selecting pod=a would not apply to it.
+    expect(engine.selecting(engine.state.index.pod("y", `agent-node-1`)!, "ingress")).toEqual([]);
+  });
+});

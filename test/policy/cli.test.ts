@@ -256,10 +256,11 @@ describe("michi lint", () => {
   });
 
   it("exits 1 on an error and prints FILE:LINE with the suggestion", async () => {
-    const r = await michi(["lint", "-f", MODEL, "-f", "test/policy/e2e/deny-egress-x.yaml"]);
+    const r = await michi(["lint", "-f", MODEL, "-f", "test/policy/e2e/egress-https-only-x.yaml"]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain("test/policy/e2e/deny-egress-x.yaml:");
-    expect(r.out).toContain("NetworkPolicy x/deny-egress: spec");
+    expect(r.out).toContain(
+      "test/policy/e2e/egress-https-only-x.yaml:12:3: NetworkPolicy x/egress-https-only: spec.egress:",
+    );
     expect(r.out).toContain("cannot reach kube-dns on UDP 53 or TCP 53");
     expect(r.out).toContain("  suggestion: add an egress rule");
   });

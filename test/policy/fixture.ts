@@ -180,7 +180,11 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
       podByIP: (ip) => podByIP.get(ip),
       podsInNamespace: (ns) => pods.filter((p) => p.metadata?.namespace === ns),
       selectPods: (ns, sel) =>
-        pods.filter((p) => p.metadata?.namespace === ns && Object.entries(sel).every(([k, v]) => p.metadata?.labels?.[k] === v)),
+        pods.filter(
+          (p) =>
+            p.metadata?.namespace === ns &&
+            Object.entries(sel).every(([k, v]) => p.metadata?.labels?.[k] === v),
+        ),
       service: (ns, n) => services.find((s) => key(s) === `${ns}/${n}`),
       serviceByClusterIP: (ip) => services.find((s) => s.spec?.clusterIP === ip),
       slicesForService: (ns, n) =>

@@ -31,11 +31,20 @@ describe("lint checks", () => {
   const cases: { desc: string; yaml: string; want: string[]; message?: RegExp; suggestion?: RegExp }[] = [
     { desc: "no policies: nothing to say", yaml: "", want: [] },
     {
-      desc: "egress default deny without DNS",
-      yaml: np("deny-egress", "  podSelector: {}\n  policyTypes: [Egress]"),
-      want: ["error NoDNSEgress NetworkPolicy/x/deny-egress spec.egress"],
+      desc: "egress rules without DNS: an error",
+      yaml: np(
+        "https-only",
+        "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 443}]",
+      ),
+      want: ["error NoDNSEgress NetworkPolicy/x/https-only spec.egress"],
       message: /pods a, b, c in x .* cannot reach kube-dns on UDP 53 or TCP 53/,
       suggestion: /k8s-app: kube-dns/,
+    },
+    {
+      desc: "egress denied entirely: DNS too, only a warning",
+      yaml: np("deny-egress", "  podSelector: {}\n  policyTypes: [Egress]"),
+      want: ["warning NoDNSEgress NetworkPolicy/x/deny-egress spec.egress"],
+      message: /may open no connection at all \(no egress rules\), DNS included/,
     },
     {
       desc: "DNS over UDP only",

@@ -3,6 +3,8 @@
  * keys (`[-._a-zA-Z0-9]+`, not `.`/`..`/`..*`), a key may not be in both,
  * total size ≤ 1 MiB.
  */
+
+import { base64ErrorOffset } from "./base64.js";
 import { type FieldError, invalid, tooLong } from "./errors.js";
 import { maxLenError, regexError } from "./names.js";
 import { Path } from "./path.js";
@@ -47,7 +49,17 @@ export function validateConfigMap(obj: Record<string, unknown>): FieldError[] {
     const p = Path.root("binaryData").key(k);
     for (const m of isConfigMapKey(k)) errs.push(invalid(p, k, m));
     if (Object.hasOwn(data, k)) errs.push(invalid(p, k, "duplicate of key present in data"));
-    if (typeof v === "string") total += Buffer.from(v, "base64").length;
+    if (typeof v !== "string") continue;
+    const off = base64ErrorOffset(v);
+    if (off === undefined) total += Buffer.from(v, "base64").length;
+    else {
+      errs.push({
+        type: "FieldTypeInvalid",
+        path: p,
+        value: { raw: JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v) },
+        detail: `illegal base64 data at input byte ${off} (binaryData values are base64; put text in data)`,
+      });
+    }
   }
   if (total > MAX_SIZE) errs.push(tooLong(Path.raw("", []), MAX_SIZE));
   return errs;

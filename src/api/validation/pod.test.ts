@@ -99,6 +99,23 @@ describe("Pod validation", () => {
       ],
     },
     {
+      desc: "two containers on one hostPort",
+      obj: pod({
+        containers: [
+          { name: "a", image: "x", ports: [{ containerPort: 80, hostPort: 8080 }] },
+          {
+            name: "b",
+            image: "x",
+            ports: [
+              { containerPort: 81, hostPort: 8080, protocol: "UDP" },
+              { containerPort: 82, hostPort: 8080 },
+            ],
+          },
+        ],
+      }),
+      errs: ['spec.containers[1].ports[1].hostPort: Duplicate value: "TCP//8080"'],
+    },
+    {
       desc: "env names required",
       obj: ctr({ env: [{ value: "x" }] }),
       errs: ["spec.containers[0].env[0].name: Required value"],

@@ -309,6 +309,29 @@ describe("Service validation", () => {
       obj: svc({ type: "NodePort", allocateLoadBalancerNodePorts: false }),
       errs: ["spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'"],
     },
+    { desc: "trafficDistribution", obj: svc({ trafficDistribution: "PreferClose" }), errs: [] },
+    {
+      desc: "trafficDistribution values",
+      obj: svc({ trafficDistribution: "Nearest" }),
+      errs: [
+        'spec.trafficDistribution: Unsupported value: "Nearest": supported values: "PreferClose", "PreferSameZone", "PreferSameNode"',
+      ],
+    },
+    {
+      desc: "topology annotations must agree",
+      obj: svc(
+        {},
+        {
+          annotations: {
+            "service.kubernetes.io/topology-mode": "Auto",
+            "service.kubernetes.io/topology-aware-hints": "Disabled",
+          },
+        },
+      ),
+      errs: [
+        'metadata.annotations[service.kubernetes.io/topology-mode]: Invalid value: "Auto": must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified',
+      ],
+    },
     {
       desc: "externalIPs must be usable",
       obj: svc({ externalIPs: ["203.0.113.7", "127.0.0.1"] }),

@@ -32,6 +32,10 @@ const IP_FAMILIES = ["IPv4", "IPv6"];
 const IP_FAMILY_POLICIES = ["PreferDualStack", "RequireDualStack", "SingleStack"];
 const MAX_AFFINITY_SECONDS = 86400;
 const LB_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
+const TOPOLOGY_MODE_ANNOTATION = "service.kubernetes.io/topology-mode";
+const TOPOLOGY_HINTS_ANNOTATION = "service.kubernetes.io/topology-aware-hints";
+// PreferSameZone and PreferSameNode joined PreferClose in 1.34 (PreferSameTrafficDistribution).
+const TRAFFIC_DISTRIBUTIONS = ["PreferClose", "PreferSameZone", "PreferSameNode"];
 
 /** The `core.ServicePort{...}` literal upstream prints for a duplicate (protocol, port) pair. */
 function goServicePortKey(protocol: string, port: number) {
@@ -51,11 +55,12 @@ export function validateServiceSpec(
   const rawType = spec.type;
   const type = typeof rawType === "string" ? rawType : "ClusterIP";
 
-  // clusterIP and clusterIPs are kept in sync by the create strategy before validation.
+  // The create strategy syncs clusterIP and clusterIPs before validation: a lone clusterIP
+  // becomes clusterIPs[0] (and a lone clusterIPs[0] the clusterIP, matching by construction).
+  // Errors name spec.clusterIPs either way; positions point at what the manifest wrote.
   const clusterIP = str(spec.clusterIP) ?? "";
-  const clusterIPsGiven = Array.isArray(spec.clusterIPs);
   let clusterIPs = arr(spec.clusterIPs).filter((x): x is string => typeof x === "string");
-  // (and clusterIPs[0] is copied into an empty clusterIP, which then matches by construction).
+  const clusterIPsGiven = clusterIPs.length > 0;
   if (clusterIP !== "" && clusterIPs.length === 0) clusterIPs = [clusterIP];
   const ipsPath = (i?: number) => {
     const p = Path.raw("spec.clusterIPs", clusterIPsGiven ? ["spec", "clusterIPs"] : ["spec", "clusterIP"]);
@@ -228,6 +233,22 @@ export function validateServiceSpec(
   const itp = str(spec.internalTrafficPolicy);
   if (itp !== undefined && !TRAFFIC_POLICIES.includes(itp)) {
     errs.push(notSupported(path.child("internalTrafficPolicy"), itp, TRAFFIC_POLICIES));
+  }
+
+  const td = str(spec.trafficDistribution);
+  if (td !== undefined && !TRAFFIC_DISTRIBUTIONS.includes(td)) {
+    errs.push(notSupported(path.child("trafficDistribution"), td, TRAFFIC_DISTRIBUTIONS));
+  }
+  const mode = annotations[TOPOLOGY_MODE_ANNOTATION];
+  const hints = annotations[TOPOLOGY_HINTS_ANNOTATION];
+  if (typeof mode === "string" && typeof hints === "string" && mode !== hints) {
+    errs.push(
+      invalid(
+        Path.root("metadata").child("annotations").key(TOPOLOGY_MODE_ANNOTATION),
+        mode,
+        `must match annotations[${TOPOLOGY_HINTS_ANNOTATION}] when both are specified`,
+      ),
+    );
   }
 
   const lbClass = str(spec.loadBalancerClass);

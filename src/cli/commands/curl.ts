@@ -34,6 +34,7 @@ interface CurlFlags {
 }
 
 export interface UpView {
+  lastFlowId: number;
   addressMap: { model: string; local: string }[];
   lowPortOffset: number;
   hostIP: string;
@@ -77,6 +78,25 @@ export async function flowsFor(client: UpClient, localSource: string, waitMs = 1
       `/api/flows?localSource=${encodeURIComponent(localSource)}`,
     );
     if (body.flows.length > 0 || Date.now() >= deadline) return body.flows;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Flows from a local address logged after flow `since` (waiting briefly for one to appear). */
+export async function flowsFrom(
+  client: UpClient,
+  localIP: string,
+  since: number,
+  waitMs: number,
+): Promise<Flow[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const body = await fetchJSON<{ flows: Flow[] }>(
+      client,
+      `/api/flows?since=${since}&localIP=${encodeURIComponent(localIP)}`,
+    );
+    const tcp = body.flows.filter((f) => f.protocol === "TCP");
+    if (tcp.length > 0 || Date.now() >= deadline) return body.flows;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -180,9 +200,14 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
   if (flags.data !== undefined) headers["content-length"] = String(Buffer.byteLength(flags.data));
   let source = "";
   const showFlows = async (): Promise<Flow[]> => {
-    if (!source || !localAddress) return [];
+    if (!localAddress) return [];
     // The server may accept (and log) the connection a moment after the kernel completed it.
-    const flows = await flowsFor(client, source, 3000);
+    // Without a local port (the connect itself failed), the pod's newest TCP flow to this port is ours.
+    const flows = source
+      ? await flowsFor(client, source, 3000)
+      : (await flowsFrom(client, localAddress, view.lastFlowId, 3000))
+          .filter((f) => f.protocol === "TCP")
+          .slice(-1);
     for (const f of flows) verbose(`flow: ${formatFlow(f)}`);
     return flows;
   };
