@@ -259,6 +259,9 @@ export function buildCluster(
   const taken = (ns: string) => (n: string) => sliceNames.has(`${ns}/${n}`);
   const endpointSlices: EndpointSlice[] = [];
   const endpoints: Endpoints[] = [];
+  // The legacy Endpoints of selector Services are computed on first read (only `get endpoints` and
+  // `-o json` of the whole state need them); everything they depend on is fixed by now.
+  const endpointJobs: { svc: Service; selected: Pod[]; system: boolean }[] = [];
   const cp = controlPlaneNode(nodes);
   const cpIP = cp ? nodeInternalIP(cp) : undefined;
   for (const svc of services) {
@@ -274,7 +277,9 @@ export function buildCluster(
     const selector = svc.spec?.selector;
     if (!selector || Object.keys(selector).length === 0 || svc.spec?.type === "ExternalName") continue;
     const selected = podIndex.select(ns, selector);
-    const ep = endpointsFor(svc, selected);
+    // What the controllers derive for michi's own Services is a system object too.
+    const system = svc.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true";
+    endpointJobs.push({ svc, selected, system });
     const slices = endpointSlicesFor(
       svc,
       selected,
@@ -282,14 +287,10 @@ export function buildCluster(
       prev.sliceNames.get(`${ns}/${name}`) ?? [],
       taken(ns),
     );
-    // What the controllers derive for michi's own Services is a system object too.
-    const system = svc.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true";
-    for (const o of [ep, ...slices]) {
-      if (system && o.metadata)
-        o.metadata.annotations = { ...o.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
+    for (const o of slices) {
+      if (system && o.metadata) o.metadata.annotations = { ...o.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
       assignUid(o);
     }
-    endpoints.push(ep);
     for (const s of slices) {
       sliceNames.add(`${ns}/${nameOf(s)}`);
       endpointSlices.push(s);
@@ -297,7 +298,10 @@ export function buildCluster(
   }
   // User Endpoints: replaced by the controller's for selector services, mirrored for selector-less ones.
   const serviceByKey = new Map(services.map((s) => [`${nsOf(s)}/${nameOf(s)}`, s]));
-  const controllerEndpoints = new Set(endpoints.map((e) => `${nsOf(e)}/${nameOf(e)}`));
+  const controllerEndpoints = new Set([
+    ...endpoints.map((e) => `${nsOf(e)}/${nameOf(e)}`),
+    ...endpointJobs.map((j) => `${nsOf(j.svc)}/${nameOf(j.svc)}`),
+  ]);
   const userEndpoints = withNs(b.Endpoints).filter((e) => {
     const k = `${nsOf(e)}/${nameOf(e)}`;
     if (!controllerEndpoints.has(k)) return true;
@@ -329,7 +333,19 @@ export function buildCluster(
     endpointSlices.push(m);
   }
   endpointSlices.push(...userSlices);
-  const sortedEndpoints = sortedByNsName(endpoints);
+  let sortedEndpoints: Endpoints[] | undefined;
+  const legacyEndpoints = (): Endpoints[] => {
+    if (!sortedEndpoints) {
+      for (const { svc, selected, system } of endpointJobs) {
+        const ep = endpointsFor(svc, selected);
+        if (system && ep.metadata) ep.metadata.annotations = { ...ep.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
+        assignUid(ep);
+        endpoints.push(ep);
+      }
+      sortedEndpoints = sortedByNsName(endpoints);
+    }
+    return sortedEndpoints;
+  };
   // Slices of one service stay in controller order (chunk order); services in namespace/name order.
   const sliceOrder = (s: EndpointSlice) =>
     `${nsOf(s)}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? nameOf(s)}`;
@@ -375,7 +391,9 @@ export function buildCluster(
   return {
     config,
     ...base,
-    endpoints: sortedEndpoints,
+    get endpoints() {
+      return legacyEndpoints();
+    },
     deployments: sortedByNsName(workloads.deployments),
     replicaSets: sortedByNsName(workloads.replicaSets),
     statefulSets: sortedByNsName(workloads.statefulSets),

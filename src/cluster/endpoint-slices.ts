@@ -46,7 +46,12 @@ const POD_REFS = new WeakMap<Pod, ObjectReference>();
 export function podRef(pod: Pod): ObjectReference {
   let ref = POD_REFS.get(pod);
   if (!ref) {
-    ref = { kind: "Pod", namespace: pod.metadata?.namespace ?? "default", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "" };
+    ref = {
+      kind: "Pod",
+      namespace: pod.metadata?.namespace ?? "default",
+      name: pod.metadata?.name ?? "",
+      uid: pod.metadata?.uid ?? "",
+    };
     POD_REFS.set(pod, ref);
   }
   return ref;

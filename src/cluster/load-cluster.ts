@@ -36,7 +36,7 @@ export function buildFromObjects(
   loadDiagnostics: readonly Diagnostic[],
   config: ClusterConfig,
 ): LoadClusterResult {
-  const validation = validateObjects(objects);
+  const validation = validateObjects(objects, { nodePortRange: config.nodePortRange });
   const diagnostics = [...loadDiagnostics, ...validation.diagnostics];
   const state = buildCluster(validation.valid, config);
   return {

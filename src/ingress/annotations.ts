@@ -181,8 +181,24 @@ export const SNIPPETS = new Set([
 ]);
 
 /** Parse one Ingress's nginx annotations. Pure. */
+const NO_ANNOTATIONS: ParsedAnnotations = Object.freeze({
+  config: DEFAULT_CONFIG,
+  applied: Object.freeze([]),
+  problems: Object.freeze([]),
+  invalid: false,
+});
+
 export function parseIngressAnnotations(ing: Ingress): ParsedAnnotations {
   const raw = ing.metadata?.annotations ?? {};
+  // Most Ingresses carry no nginx annotations: share one frozen result.
+  let any = false;
+  for (const k in raw) {
+    if (k.startsWith(NGINX_PREFIX)) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return NO_ANNOTATIONS;
   const get = (name: string): string | undefined => raw[NGINX_PREFIX + name];
   const problems: AnnotationProblem[] = [];
   const applied: { name: string; value: string }[] = [];

@@ -185,7 +185,7 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
   const backendFor = (
     ing: Ingress,
     b: IngressBackend,
-    path: readonly (string | number)[],
+    path: () => readonly (string | number)[],
   ): BackendRef | undefined => {
     const ns = refOf(ing).namespace;
     const key = b.service
@@ -204,7 +204,7 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
           "warning",
           "UnsupportedBackend",
           "resource backends are not supported by ingress-nginx; the default backend answers",
-          path,
+          path(),
         ),
       );
     return r;
@@ -215,7 +215,7 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
     const spec = ing.spec ?? {};
     let ingDefault: BackendRef | undefined;
     if (spec.defaultBackend) {
-      ingDefault = backendFor(ing, spec.defaultBackend, ["spec", "defaultBackend"]);
+      ingDefault = backendFor(ing, spec.defaultBackend, () => ["spec", "defaultBackend"]);
       const catchAll = servers.get(CATCH_ALL);
       const root = catchAll?.locations[0];
       if (ingDefault && (spec.rules ?? []).length === 0 && catchAll && root?.isDefault) {
@@ -259,15 +259,16 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
         servers.set(host, server);
       }
       (rule.http?.paths ?? []).forEach((p, pi) => {
-        const field: (string | number)[] = ["spec", "rules", ri, "http", "paths", pi];
+        // Field paths are built only when a diagnostic needs them (10 000 paths compile in one pass).
+        const field = (): (string | number)[] => ["spec", "rules", ri, "http", "paths", pi];
         const path = p.path ?? "/";
         const pathType: PathType = p.pathType ?? "ImplementationSpecific";
-        const backend = backendFor(ing, p.backend, [...field, "backend"]);
+        const backend = backendFor(ing, p.backend, () => [...field(), "backend"]);
         const loc: RawLocation = {
           ingress: ref,
           path,
           pathType,
-          field: formatFieldPath(field),
+          field: `spec.rules[${ri}].http.paths[${pi}]`,
           isDefault: false,
           config: ann.config,
           annotations: ann.applied,
@@ -289,7 +290,7 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
               "warning",
               "PathConflict",
               `host ${host === CATCH_ALL ? "(any)" : host} path ${path} (${pathType}) is already defined by older Ingress ${owner}; this path is ignored`,
-              field,
+              field(),
             ),
           );
           return;
@@ -329,7 +330,7 @@ export function compileRoutes(state: ClusterState, options: CompileOptions = {})
         const sb = servers.get(host);
         const idx = sb?.byKey.get(`${pathType} ${path}`);
         const main = idx !== undefined ? sb?.locations[idx] : undefined;
-        const backend = backendFor(ing, p.backend, [...field, "backend"]);
+        const backend = backendFor(ing, p.backend, () => [...field, "backend"]);
         if (!main || !backend) {
           diagnostics.push(
             ingressDiagnostic(

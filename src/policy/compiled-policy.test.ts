@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { NetworkPolicy } from "../api/types.js";
 import { compileNetworkPolicies, compileNetworkPolicy, effectivePolicyTypes } from "./compiled-policy.js";
 
-const np = (name: string, spec: NetworkPolicy["spec"], ns = "x"): NetworkPolicy => ({
+type Spec = NonNullable<NetworkPolicy["spec"]>;
+const np = (name: string, spec: Spec, ns = "x"): NetworkPolicy => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "NetworkPolicy",
   metadata: { name, namespace: ns },
@@ -10,12 +11,20 @@ const np = (name: string, spec: NetworkPolicy["spec"], ns = "x"): NetworkPolicy 
 });
 
 describe("effectivePolicyTypes", () => {
-  const cases: { desc: string; spec: NetworkPolicy["spec"]; want: [boolean, boolean] }[] = [
+  const cases: { desc: string; spec: Spec; want: [boolean, boolean] }[] = [
     { desc: "default: Ingress only", spec: { podSelector: {} }, want: [true, false] },
     { desc: "egress rules add Egress", spec: { podSelector: {}, egress: [{}] }, want: [true, true] },
     { desc: "empty egress list does not", spec: { podSelector: {}, egress: [] }, want: [true, false] },
-    { desc: "explicit Egress only", spec: { podSelector: {}, policyTypes: ["Egress"], ingress: [{}] }, want: [false, true] },
-    { desc: "explicit both", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, want: [true, true] },
+    {
+      desc: "explicit Egress only",
+      spec: { podSelector: {}, policyTypes: ["Egress"], ingress: [{}] },
+      want: [false, true],
+    },
+    {
+      desc: "explicit both",
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      want: [true, true],
+    },
   ];
   it.each(cases)("$desc", ({ spec, want }) => {
     const t = effectivePolicyTypes(np("p", spec));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { makeState, parseYAML } from "../../test/policy/fixture.js";
 import { compilePolicy } from "./engine.js";
 import { computeMatrix } from "./matrix.js";
 import { cell, declaredPorts, formatCSV, type Row } from "./matrix-report.js";
+import { makeState, parseYAML } from "./testing.js";
 
 const yaml = `
 apiVersion: v1

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeState, parseYAML } from "../../test/policy/fixture.js";
 import { compilePolicy } from "./engine.js";
 import { buildClasses } from "./pod-classes.js";
+import { makeState, parseYAML } from "./testing.js";
 
 const pod = (name: string, labels: string, ports = "[{containerPort: 80}]", extra = "") => `---
 apiVersion: v1

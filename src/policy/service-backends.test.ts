@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeState, parseYAML } from "../../test/policy/fixture.js";
 import { serviceBackends } from "./service-backends.js";
+import { makeState, parseYAML } from "./testing.js";
 
 const yaml = `
 apiVersion: v1

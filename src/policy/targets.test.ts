@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { E2E_MODEL_YAML, makeState, parseYAML } from "../../test/policy/fixture.js";
 import { resolveTarget } from "./targets.js";
+import { makeState, parseYAML } from "./testing.js";
 
-const yaml = `${E2E_MODEL_YAML}
+const yaml = `
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x, labels: {pod: a}}
+spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
 ---
 apiVersion: v1
 kind: Service
