@@ -288,7 +288,8 @@ export function buildCluster(
       taken(ns),
     );
     for (const o of slices) {
-      if (system && o.metadata) o.metadata.annotations = { ...o.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
+      if (system && o.metadata)
+        o.metadata.annotations = { ...o.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
       assignUid(o);
     }
     for (const s of slices) {
@@ -338,7 +339,8 @@ export function buildCluster(
     if (!sortedEndpoints) {
       for (const { svc, selected, system } of endpointJobs) {
         const ep = endpointsFor(svc, selected);
-        if (system && ep.metadata) ep.metadata.annotations = { ...ep.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
+        if (system && ep.metadata)
+          ep.metadata.annotations = { ...ep.metadata.annotations, [SYSTEM_ANNOTATION]: "true" };
         assignUid(ep);
         endpoints.push(ep);
       }

@@ -38,7 +38,10 @@ export function mirrorEndpoints(
   // Annotations are mirrored too, except the ones describing the Endpoints object itself.
   const annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(ep.metadata?.annotations ?? {})) {
-    if (k !== "kubectl.kubernetes.io/last-applied-configuration" && k !== "endpoints.kubernetes.io/last-change-trigger-time") {
+    if (
+      k !== "kubectl.kubernetes.io/last-applied-configuration" &&
+      k !== "endpoints.kubernetes.io/last-change-trigger-time"
+    ) {
       annotations[k] = v;
     }
   }

@@ -111,6 +111,7 @@ export function endpointSlicesFor(
   const svcName = svc.metadata?.name ?? "";
   const family = svc.spec?.ipFamilies?.[0] ?? "IPv4";
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
+  const servicePorts = svc.spec?.ports ?? [];
   const sorted = [...pods].sort((a, b) => {
     const x = a.metadata?.name ?? "";
     const y = b.metadata?.name ?? "";
@@ -126,17 +127,22 @@ export function endpointSlicesFor(
     const node = nodeName ? nodes.get(nodeName) : undefined;
     // A pod bound to a node that does not exist is skipped unless the service publishes not-ready addresses.
     if (!node && !publishNotReady) continue;
-    const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip) => addressFamily(ip) === family);
-    if (ips.length === 0 && pod.status?.podIP && addressFamily(pod.status.podIP) === family)
-      ips.push(pod.status.podIP);
-    if (ips.length === 0) continue;
-    const ports = endpointPorts(svc, pod);
+    let ip: string | undefined;
+    for (const p of pod.status?.podIPs ?? []) {
+      if (addressFamily(p.ip) === family) {
+        ip = p.ip;
+        break;
+      }
+    }
+    if (ip === undefined && pod.status?.podIP && addressFamily(pod.status.podIP) === family)
+      ip = pod.status.podIP;
+    if (ip === undefined) continue;
+    // Pods are grouped by the port numbers their targetPorts resolve to ("x": not resolved).
     let key = "";
-    for (const p of ports)
-      key += `${p.name}\u0000${p.port}\u0000${p.protocol}\u0000${p.appProtocol ?? ""}\u0001`;
+    for (const sp of servicePorts) key += `${findPort(pod, sp) ?? "x"},`;
     let group = groups.get(key);
     if (!group) {
-      group = { ports, endpoints: [] };
+      group = { ports: endpointPorts(svc, pod), endpoints: [] };
       groups.set(key, group);
     }
     const serving = isPodReady(pod);
@@ -144,7 +150,7 @@ export function endpointSlicesFor(
     // "ready" is never true for a terminating pod unless publishNotReadyAddresses is set.
     const ready = publishNotReady || (serving && !terminating);
     const ep: NonNullable<EndpointSlice["endpoints"]>[number] = {
-      addresses: [ips[0] ?? ""],
+      addresses: [ip],
       conditions: sharedConditions(ready, serving, terminating),
       targetRef: podRef(pod),
     };

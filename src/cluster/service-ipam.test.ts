@@ -145,7 +145,11 @@ describe("NodePorts and LoadBalancers", () => {
     [
       "a LoadBalancer without automatic NodePorts still holds the ones it asks for",
       [
-        svc("a", { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80, nodePort: 30111 }] }),
+        svc("a", {
+          type: "LoadBalancer",
+          allocateLoadBalancerNodePorts: false,
+          ports: [{ port: 80, nodePort: 30111 }],
+        }),
         svc("b", { type: "NodePort", ports: [{ port: 80, nodePort: 30111 }] }),
       ],
       ["a"],

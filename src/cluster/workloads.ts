@@ -195,7 +195,10 @@ function deploymentToReplicaSet(d: Deployment): ReplicaSet {
   const replicas = replicasOf(d.spec);
   const labels = { ...template.metadata?.labels, [POD_TEMPLATE_HASH]: hash };
   const given = d.spec?.selector ?? {};
-  const selector: LabelSelector = { ...given, matchLabels: { ...given.matchLabels, [POD_TEMPLATE_HASH]: hash } };
+  const selector: LabelSelector = {
+    ...given,
+    matchLabels: { ...given.matchLabels, [POD_TEMPLATE_HASH]: hash },
+  };
   const rsMeta: ObjectMeta = {
     name: `${meta.name}-${hash}`,
     namespace: ns,

@@ -232,3 +232,18 @@ export function formatClassReport(m: PolicyMatrix, limit = 40): string {
   });
   return `${out.join("\n")}\n`;
 }
+
+/** Class-level CSV: one row per class and port with its pod counts. */
+export function formatClassCSV(m: PolicyMatrix): string {
+  const ci = m.classIndex;
+  const out = ["class,namespace,labels,pods,port,protocol,reaches,reached_by"];
+  m.ports.forEach((pp, pi) => {
+    const { reaches, reachedBy } = m.perClass(pi);
+    for (const c of ci.classes) {
+      out.push(
+        `${c.id},${c.namespace},"${formatLabels(c.labels)}",${c.pods.length},${pp.port},${pp.protocol},${reaches[c.id]},${reachedBy[c.id]}`,
+      );
+    }
+  });
+  return `${out.join("\n")}\n`;
+}

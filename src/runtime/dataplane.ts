@@ -104,6 +104,8 @@ export class DataPlane {
   private readonly held = new Set<Socket>();
   private readonly upstreams = new Set<Socket>();
   private readonly stopping = new Set<Promise<void>>();
+  private readonly peerCache = new Map<string, PeerInfo>();
+  private peerCacheFor: Snapshot | undefined;
   /** Pods whose server could not start, and why. */
   readonly podErrors = new Map<string, string>();
   /** Listener keys → what they serve, for the "what serves where" table. */
@@ -139,8 +141,19 @@ export class DataPlane {
     return this.options.addressMap.toLocal(modelIP);
   }
 
+  /** Who a local address is in `snap` (memoized per snapshot: the mapping is BigInt arithmetic plus index lookups). */
   peer(localAddress: string | undefined, snap: Snapshot): PeerInfo {
-    return resolvePeer(localAddress ?? "", snap.state, this.options.addressMap, this.options.hostIP);
+    if (this.peerCacheFor !== snap || this.peerCache.size > 50_000) {
+      this.peerCache.clear();
+      this.peerCacheFor = snap;
+    }
+    const key = localAddress ?? "";
+    let p = this.peerCache.get(key);
+    if (!p) {
+      p = resolvePeer(key, snap.state, this.options.addressMap, this.options.hostIP);
+      this.peerCache.set(key, p);
+    }
+    return p;
   }
 
   // ------------------------------------------------------------------ pods

@@ -141,6 +141,16 @@ describe("examples/idp-system", () => {
     });
   });
 
+  it("pod → outside the cluster is judged by the egress policy (443 only): port 80 is denied before any packet leaves", async () => {
+    const idp = pods.find((p) => p.labels.app === "idp-server") as UpPodInfo;
+    // 192.0.2.10 is TEST-NET-1: outside every mapped range, never contacted because the policy denies it.
+    const r = await up.cli(["curl", "--from", `idp-system/${idp.name}`, "http://192.0.2.10/", "-v"]);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain("denied by egress policy idp-system/idp-server-network-policy");
+    const flows = (await up.api<{ flows: FlowInfo[] }>("/api/flows")).flows;
+    expect(flows.some((f) => f.to === "192.0.2.10" && f.port === 80 && f.verdict === "DROPPED")).toBe(true);
+  });
+
   it("prometheus cannot scrape idp-server: monitoring has no `name` label", async () => {
     const prom = pods.find((p) => p.labels.app === "prometheus") as UpPodInfo;
     const idp = pods.find((p) => p.labels.app === "idp-server") as UpPodInfo;

@@ -5,9 +5,12 @@
  * endpoints (refused), externalTrafficPolicy/internalTrafficPolicy Local and
  * sessionAffinity ClientIP.
  */
+
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  CLI,
   dnsQuery,
   type FlowInfo,
   type FrontendInfo,
@@ -181,6 +184,35 @@ describe("admin API", () => {
     const forwarded = Number(/michi_flows_total\{verdict="FORWARDED"\} (\d+)/.exec(metrics)?.[1]);
     expect(forwarded).toBeGreaterThan(0);
     expect(metrics).toMatch(/michi_pods \d+/);
+  });
+});
+
+describe("michi flows --follow", () => {
+  it("streams a new connection's flow as one JSON line", async () => {
+    const child = spawn(process.execPath, [CLI, "flows", "--follow", "-o", "json"], { env: up.env });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    try {
+      const f = fe("default/web", "ClusterIP");
+      const client = pods.find((p) => p.labels.app === "client") as UpPodInfo;
+      const deadline = Date.now() + 20_000;
+      let marker = "";
+      while (Date.now() < deadline) {
+        const r = await rawHttp(f.local as string, f.localPort, { localAddress: client.local });
+        if (r.ok) marker = `"from":"default/${client.name}"`;
+        if (marker && out.includes(marker)) break;
+        await new Promise((res) => setTimeout(res, 300));
+      }
+      const line = out
+        .split("\n")
+        .find((l) => l.includes(marker) && l.includes('"service":"default/web:80"'));
+      expect(line).toBeDefined();
+      expect(JSON.parse(line as string)).toMatchObject({ verdict: "FORWARDED", protocol: "TCP", port: 8080 });
+    } finally {
+      child.kill();
+    }
   });
 });
 

@@ -240,6 +240,21 @@ ${allowB}`;
     expect(runCheck(engine, { from: "x/b", to: "svc-a.x", port: 8080, protocol: "TCP" }).allowed).toBe(true);
   });
 
+  it("a service without ready backends: nothing to judge, the connection is refused", () => {
+    const engine = compilePolicy(
+      makeState(
+        parseYAML(
+          `${objects}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: empty, namespace: x}\nspec:\n  selector: {pod: zz}\n  ports: [{port: 80}]\n`,
+        ),
+      ),
+    );
+    const r = runCheck(engine, { from: "x/b", to: "service/x/empty", port: 80, protocol: "TCP" });
+    expect([r.allowed, r.connections.length, r.service?.backends]).toEqual([false, 0, 0]);
+    expect(formatCheck(r)).toContain(
+      "service/x/empty has no ready backends: the connection would be refused before any policy applies",
+    );
+  });
+
   it("rejects a service port the service does not have", () => {
     const engine = compilePolicy(makeState(parseYAML(objects)));
     expect(() => runCheck(engine, { from: "x/b", to: "service/x/svc-a", port: 80, protocol: "TCP" })).toThrow(

@@ -663,6 +663,59 @@ const cases: Case[] = [
     ],
   },
   {
+    desc: "SCTP: should support a 'default-deny-ingress' policy",
+    steps: [
+      {
+        apply: np("deny-all", "x", "  podSelector: {}\n  ingress: []"),
+        checks: [{ port: 80, protocol: "SCTP", want: all().expectPeer({}, { ns: "x" }, false) }],
+      },
+    ],
+  },
+  {
+    desc: "UDP/SCTP: should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector",
+    steps: [
+      {
+        apply: np(
+          "allow-ns-y-pod-a-via-namespace-pod-selector",
+          "x",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}\n          podSelector:\n            matchLabels: {pod: a}',
+        ),
+        checks: [
+          {
+            port: 80,
+            protocol: "UDP",
+            want: all().expectAllIngress("x/a", false).expect("y/a", "x/a", true),
+          },
+          {
+            port: 80,
+            protocol: "SCTP",
+            want: all().expectAllIngress("x/a", false).expect("y/a", "x/a", true),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    desc: "should enforce policy to allow traffic based on NamespaceSelector with MatchLabels using default ns label",
+    steps: [
+      {
+        apply: np(
+          "allow-client-a-via-ns-selector-for-immutable-ns-label",
+          "x",
+          '  podSelector:\n    matchLabels: {pod: a}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: "y"}',
+        ),
+        checks: [
+          tcp(
+            80,
+            all()
+              .expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false)
+              .expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false),
+          ),
+        ],
+      },
+    ],
+  },
+  {
     desc: "UDP/SCTP: should enforce policy based on Ports",
     steps: [
       {

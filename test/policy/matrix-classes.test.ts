@@ -29,10 +29,33 @@ async function matrix(args: string[]): Promise<string> {
 }
 
 describe("matrix on a larger cluster", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "michi-matrix-")), "cluster.yaml");
+  writeFileSync(file, generateLargeCluster({ namespaces: 4, services: 40, replicas: 5, policies: 8 }));
+
+  it("gives class-level JSON and CSV with --classes", async () => {
+    const j = JSON.parse(await matrix(["-f", file, "--ports", "8080", "-o", "json", "--classes"])) as {
+      classes: { id: number; namespace: string; labels: Record<string, string>; pods: string[] }[];
+      ports: {
+        port: number;
+        allowedPairs: number;
+        classes: { id: number; reaches: number; reachedBy: number; allowedTo: number[] }[];
+      }[];
+    };
+    expect(j.classes).toHaveLength(41);
+    expect(j.ports[0]).toMatchObject({ port: 8080, protocol: "TCP", pairs: 40200, allowedPairs: 32540 });
+    const app4 = j.classes.find((c) => c.labels.app === "app-4")!;
+    expect(j.ports[0]!.classes[app4.id]).toMatchObject({ reaches: 161, reachedBy: 0 });
+    // app-4 admits nobody: no class lists it, itself included.
+    expect(j.ports[0]!.classes.filter((c) => c.allowedTo.includes(app4.id))).toEqual([]);
+    const csv = (await matrix(["-f", file, "--ports", "8080", "-o", "csv", "--classes"])).trim().split("\n");
+    expect(csv[0]).toBe("class,namespace,labels,pods,port,protocol,reaches,reached_by");
+    expect(csv.filter((l) => l.includes('"app=app-4,'))).toEqual([
+      expect.stringMatching(/,ns-0,".*",5,8080,TCP,161,0$/),
+    ]);
+  });
+
   it("reports by equivalence classes when a table would be unreadable", async () => {
     // 4 namespaces, 40 Deployments × 5 replicas, 8 policies admitting tier=web pods from one team's namespaces.
-    const file = join(mkdtempSync(join(tmpdir(), "michi-matrix-")), "cluster.yaml");
-    writeFileSync(file, generateLargeCluster({ namespaces: 4, services: 40, replicas: 5, policies: 8 }));
     const out = await matrix(["-f", file, "--ports", "8080"]);
     const lines = out.split("\n");
     expect(lines[0]).toBe(

@@ -12,6 +12,7 @@ import { compilePolicy } from "../../policy/engine.js";
 import { computeMatrix, type PortProtocol } from "../../policy/matrix.js";
 import {
   declaredPorts,
+  formatClassCSV,
   formatClassReport,
   formatCSV,
   formatDot,
@@ -39,6 +40,8 @@ const FORMATS: readonly MatrixFormat[] = ["table", "json", "csv", "md", "dot", "
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
 /** Above this many rows a cell table is unreadable: report by classes instead. */
 const MAX_TABLE_ROWS = 120;
+/** Above this many pods, pod-pair JSON/CSV would be millions of lines per port: report classes. */
+const MAX_PAIR_PODS = 2000;
 
 export function selectPods(
   pods: readonly Pod[],
@@ -111,13 +114,21 @@ export function register(program: Command): void {
     if (showProgress)
       process.stderr.write(`\rmatrix: ${matrix.classIndex.classes.length} classes for ${pods.length} pods\n`);
     const rows = rowsFor(state, pods, opts.groupBy === "workload");
+    const tooManyPairs = (format === "json" || format === "csv") && pods.length > MAX_PAIR_PODS;
     const byClasses =
-      opts.classes === true || (format !== "json" && format !== "csv" && rows.length > MAX_TABLE_ROWS);
+      opts.classes === true ||
+      tooManyPairs ||
+      (format !== "json" && format !== "csv" && rows.length > MAX_TABLE_ROWS);
+    if (tooManyPairs && opts.classes !== true) {
+      process.stderr.write(
+        `matrix: ${pods.length} pods would be ${pods.length * pods.length} pairs per port: reporting by equivalence classes (use -n NS for pod pairs)\n`,
+      );
+    }
     let text: string;
     if (byClasses) {
-      if (format === "json") {
-        text = `${JSON.stringify(classJSON(matrix), null, 2)}\n`;
-      } else text = formatClassReport(matrix);
+      if (format === "json") text = `${JSON.stringify(classJSON(matrix), null, 2)}\n`;
+      else if (format === "csv") text = formatClassCSV(matrix);
+      else text = formatClassReport(matrix);
     } else {
       switch (format) {
         case "table":
@@ -144,8 +155,12 @@ export function register(program: Command): void {
   });
 }
 
+/** Above this many classes the class-to-class lists are left out of the JSON (counts only). */
+const MAX_CLASS_LISTS = 500;
+
 function classJSON(m: ReturnType<typeof computeMatrix>) {
   const ci = m.classIndex;
+  const lists = ci.classes.length <= MAX_CLASS_LISTS;
   return {
     classes: ci.classes.map((c) => ({
       id: c.id,
@@ -153,12 +168,19 @@ function classJSON(m: ReturnType<typeof computeMatrix>) {
       labels: c.labels,
       pods: c.pods.map((p) => p.key),
     })),
-    ports: m.ports.map((pp, pi) => ({
-      ...pp,
-      ...m.stats(pi),
-      allowed: ci.classes.map((s) =>
-        ci.classes.filter((d) => m.classAllowed(s.id, d.id, pi)).map((d) => d.id),
-      ),
-    })),
+    ports: m.ports.map((pp, pi) => {
+      const { reaches, reachedBy } = m.perClass(pi);
+      return {
+        ...m.stats(pi),
+        classes: ci.classes.map((c) => ({
+          id: c.id,
+          reaches: reaches[c.id],
+          reachedBy: reachedBy[c.id],
+          ...(lists
+            ? { allowedTo: ci.classes.filter((d) => m.classAllowed(c.id, d.id, pi)).map((d) => d.id) }
+            : {}),
+        })),
+      };
+    }),
   };
 }
