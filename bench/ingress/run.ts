@@ -4,7 +4,10 @@
  * upstream keep-alive) and (c) michi's proxy (1 Node process) in front of the
  * same upstream. Reports requests/s, p50/p99 and the michi/nginx ratio, then
  * the route-compile numbers. Loopback only.
- * Usage: npx tsx bench/ingress/run.ts [--duration 10] [--connections 50]
+ * With `--baseline DIR` (another copy of the repository) a second michi built
+ * from DIR is measured too, and `--rounds N` repeats nginx / baseline / michi
+ * back to back N times (A/B in the same conditions on a noisy machine).
+ * Usage: npx tsx bench/ingress/run.ts [--duration 10] [--connections 50] [--rounds 1] [--baseline DIR]
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -24,6 +27,8 @@ const arg = (name: string, def: string) => {
 };
 const duration = Number(arg("--duration", "10"));
 const connections = Number(arg("--connections", "50"));
+const rounds = Number(arg("--rounds", "1"));
+const baseline = arg("--baseline", "");
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -126,45 +131,31 @@ async function main(): Promise<void> {
   // Run michi from tsc output (as dist/ would be), not through tsx's loader.
   const repo = join(here, "..", "..");
   const outDir = join(repo, "node_modules", ".cache", "michi-bench");
-  const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
-  const tscArgs = [
-    "--ignoreConfig",
-    "--outDir",
-    outDir,
-    "--rootDir",
-    repo,
-    "--module",
-    "NodeNext",
-    "--moduleResolution",
-    "NodeNext",
-  ];
-  tscArgs.push("--target", "ES2023", "--skipLibCheck", "--types", "node");
-  await run(process.execPath, [
-    tsc,
-    ...tscArgs,
-    join(here, "michi-server.ts"),
-    join(here, "compile-bench.ts"),
-  ]).catch(() => undefined);
-  writeFileSync(join(outDir, "package.json"), '{"type":"module"}');
-  const michi = spawn(
-    process.execPath,
-    [join(outDir, "bench", "ingress", "michi-server.js"), String(upstreamPort)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  children.push(michi);
-  const michiPort = await new Promise<number>((resolve) =>
-    michi.stdout?.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))),
-  );
+  const michiPort = await startMichi(repo, outDir, upstreamPort);
+  const basePort = baseline ? await startMichi(baseline, join(baseline, ".bench-build"), upstreamPort) : 0;
   await Promise.all([waitPort(upstreamPort), waitPort(nginxPort), waitPort(michiPort)]);
 
   // Warm up each target briefly, then measure in sequence.
-  for (const p of [upstreamPort, nginxPort, michiPort])
+  for (const p of [upstreamPort, nginxPort, michiPort, ...(basePort ? [basePort] : [])])
     await run("wrk", ["-t1", "-c10", "-d2s", "-H", "Host: bench.local", `http://127.0.0.1:${p}/api/items`]);
   const direct = await wrk(upstreamPort, "bench.local");
-  const nginx = await wrk(nginxPort, "bench.local");
-  const michiR = await wrk(michiPort, "bench.local");
+  const abRows: string[] = [];
+  let nginx = await wrk(nginxPort, "bench.local");
+  let michiR = await wrk(michiPort, "bench.local");
+  for (let r = 0; r < rounds; r++) {
+    if (r > 0) {
+      nginx = await wrk(nginxPort, "bench.local");
+      michiR = await wrk(michiPort, "bench.local");
+    }
+    const base = basePort ? await wrk(basePort, "bench.local") : undefined;
+    if (rounds > 1 || base)
+      abRows.push(
+        `round ${r + 1}: nginx ${nginx.rps.toFixed(0)} | michi ${michiR.rps.toFixed(0)} (p50 ${michiR.p50ms.toFixed(2)}, p99 ${michiR.p99ms.toFixed(2)}, ratio ${(michiR.rps / nginx.rps).toFixed(2)})` +
+          (base
+            ? ` | baseline ${base.rps.toFixed(0)} (p50 ${base.p50ms.toFixed(2)}, p99 ${base.p99ms.toFixed(2)}, ratio ${(base.rps / nginx.rps).toFixed(2)})`
+            : ""),
+      );
+  }
   const { stdout: compile } = await run(process.execPath, [
     join(outDir, "bench", "ingress", "compile-bench.js"),
   ]);
@@ -183,12 +174,47 @@ async function main(): Promise<void> {
       "",
       `michi/nginx throughput ratio: ${(michiR.rps / nginx.rps).toFixed(2)}`,
       "",
+      ...(abRows.length > 0 ? [...abRows, ""] : []),
       "route compile / lookup:",
       compile.trim(),
       "",
     ].join("\n"),
   );
   for (const c of children) c.kill("SIGTERM");
+}
+
+/** Compiles bench/ingress/michi-server.ts of the repository at `repo` into `outDir`, starts it and returns its port. */
+async function startMichi(repo: string, outDir: string, upstreamPort: number): Promise<number> {
+  const tsc = join(here, "..", "..", "node_modules", "typescript", "bin", "tsc");
+  const tscArgs = [
+    "--ignoreConfig",
+    "--outDir",
+    outDir,
+    "--rootDir",
+    repo,
+    "--module",
+    "NodeNext",
+    "--moduleResolution",
+    "NodeNext",
+  ];
+  tscArgs.push("--target", "ES2023", "--skipLibCheck", "--types", "node");
+  const benchDir = join(repo, "bench", "ingress");
+  await run(process.execPath, [
+    tsc,
+    ...tscArgs,
+    join(benchDir, "michi-server.ts"),
+    join(benchDir, "compile-bench.ts"),
+  ]).catch(() => undefined);
+  writeFileSync(join(outDir, "package.json"), '{"type":"module"}');
+  const michi = spawn(
+    process.execPath,
+    [join(outDir, "bench", "ingress", "michi-server.js"), String(upstreamPort)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.push(michi);
+  return new Promise<number>((resolve) =>
+    michi.stdout?.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))),
+  );
 }
 
 main().catch((e) => {

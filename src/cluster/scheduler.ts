@@ -52,7 +52,7 @@ export function eligibleNodes(nodes: readonly Node[], spec: PodSpec): Node[] {
 /**
  * Sets spec.nodeName on every draft that has none. `previousNode` (ns/name →
  * node) keeps a pod on the node a previous build put it on while that node is
- * still eligible. Returns the drafts that could not be placed.
+ * still eligible. Drafts that fit no node keep no nodeName (pod-ipam.ts reports them).
  */
 export function schedule(
   drafts: readonly PodDraft[],
