@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ALPHANUMS,
@@ -68,5 +69,65 @@ describe("generated names", () => {
     expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(uidFor("Pod", "default", "a")).toBe(u);
     expect(uidFor("Pod", "default", "b")).not.toBe(u);
+  });
+});
+
+describe("fast paths agree with the plain definitions", () => {
+  // The definitions the fast paths replace: hashing the canonical JSON text, and hex formatting of the lanes.
+  const refTemplateHash = (t: unknown, salt = "") =>
+    safeEncodeString(String(fnv32a(salt + canonicalJSON(t))));
+  const hex8 = (x: number) => (x >>> 0).toString(16).padStart(8, "0");
+  function refUid(kind: string, ns: string, name: string): string {
+    const key = `${kind}/${ns}/${name}`;
+    let a = 0x811c9dc5;
+    let b = 0x050c5d1f;
+    let c = 0x1b873593;
+    let d = 0x6b43a9b5;
+    for (let i = 0; i < key.length; i++) {
+      const ch = key.charCodeAt(i);
+      a = Math.imul(a ^ ch, 0x01000193);
+      b = Math.imul(b ^ ch, 0x01000193);
+      c = Math.imul(c ^ ch, 0x01000193);
+      d = Math.imul(d ^ ch, 0x01000193);
+    }
+    const hb = hex8(b);
+    const hc = hex8(((c >>> 0) & 0x3fffffff) | 0x80000000);
+    return `${hex8(a)}-${hb.slice(0, 4)}-4${hb.slice(5)}-${hc.slice(0, 4)}-${hc.slice(4)}${hex8(d)}`;
+  }
+
+  it("templateHash hashes exactly canonicalJSON's text (escapes, unicode, undefined, nesting)", () => {
+    const cases: unknown[] = [
+      {
+        metadata: { labels: { app: "x" } },
+        spec: { containers: [{ name: "c", ports: [{ containerPort: 80 }] }] },
+      },
+      { s: 'q"uote\\back\nline\ttab\u007f', u: "ünïcødé 日本 😀", lone: "\ud800x", n: null, b: true, f: 1.5 },
+      { a: undefined, list: [undefined, null, 0, -1, 1e21, Number.NaN, [], {}], "": "", é: "key" },
+    ];
+    for (const c of cases) {
+      expect(templateHash(c)).toBe(refTemplateHash(c));
+      expect(templateHash(c, "ControllerRevision/")).toBe(refTemplateHash(c, "ControllerRevision/"));
+    }
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ stringUnit: "binary" }),
+        fc.string({ unit: "binary" }),
+        (v, salt) => templateHash(v, salt) === refTemplateHash(v, salt),
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("uidFor matches the formatted lanes", () => {
+    expect(uidFor("Pod", "default", "a")).toBe(refUid("Pod", "default", "a"));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary" }),
+        fc.string(),
+        fc.string({ unit: "binary" }),
+        (k, ns, n) => uidFor(k, ns, n) === refUid(k, ns, n),
+      ),
+      { numRuns: 500 },
+    );
   });
 });

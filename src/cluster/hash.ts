@@ -14,22 +14,28 @@ export const ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 
 const encoder = new TextEncoder();
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /** FNV-1a 32-bit over the UTF-8 bytes of `text`. */
 export function fnv32a(text: string): number {
-  let h = 0x811c9dc5;
+  return fnvAdd(FNV_OFFSET, text) >>> 0;
+}
+
+/** Continues an FNV-1a state `h` over the UTF-8 bytes of `text` (so pieces hash like their concatenation). */
+function fnvAdd(h: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // Names are ASCII; anything else goes through the UTF-8 encoder so the bytes match Go's.
-    if (c > 0x7f) return fnv32aBytes(encoder.encode(text));
-    h = Math.imul(h ^ c, 0x01000193);
+    if (c > 0x7f) return fnvAddBytes(h, encoder.encode(i === 0 ? text : text.slice(i)));
+    h = Math.imul(h ^ c, FNV_PRIME);
   }
-  return h >>> 0;
+  return h;
 }
 
-function fnv32aBytes(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
-  return h >>> 0;
+function fnvAddBytes(h: number, bytes: Uint8Array): number {
+  for (const b of bytes) h = Math.imul(h ^ b, FNV_PRIME);
+  return h;
 }
 
 /** rand.SafeEncodeString: each byte mapped onto ALPHANUMS (what turns a decimal hash into `5d4f8b7c9`). */
@@ -56,7 +62,61 @@ export function canonicalJSON(value: unknown): string {
  * format matches a real cluster's but the value differs.
  */
 export function templateHash(template: unknown, salt = ""): string {
-  return safeEncodeString(String(fnv32a(salt + canonicalJSON(template))));
+  // Hashed while walking: the same value as fnv32a(salt + canonicalJSON(template)) without building the text.
+  return safeEncodeString(String(fnvCanonical(fnvAdd(FNV_OFFSET, salt), template) >>> 0));
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** A string as JSON.stringify writes it; plain printable ASCII is hashed in place, anything else escaped first. */
+function fnvJSONString(h0: number, s: string): number {
+  let h = Math.imul(h0 ^ QUOTE, FNV_PRIME);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return fnvAdd(h0, JSON.stringify(s));
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  return Math.imul(h ^ QUOTE, FNV_PRIME);
+}
+
+/** FNV-1a of canonicalJSON(value), continued from `h`. */
+function fnvCanonical(h: number, value: unknown): number {
+  if (typeof value === "string") return fnvJSONString(h, value);
+  if (value === null || typeof value !== "object") return fnvAdd(h, JSON.stringify(value) ?? "null");
+  if (Array.isArray(value)) {
+    h = Math.imul(h ^ 0x5b, FNV_PRIME);
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) h = Math.imul(h ^ COMMA, FNV_PRIME);
+      h = fnvCanonical(h, value[i]);
+    }
+    return Math.imul(h ^ 0x5d, FNV_PRIME);
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  // Insertion sort in place (objects are small; same order as Array#sort's default on strings).
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  h = Math.imul(h ^ 0x7b, FNV_PRIME);
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    if (!first) h = Math.imul(h ^ COMMA, FNV_PRIME);
+    first = false;
+    h = fnvJSONString(h, k);
+    h = Math.imul(h ^ COLON, FNV_PRIME);
+    h = fnvCanonical(h, v);
+  }
+  return Math.imul(h ^ 0x7d, FNV_PRIME);
 }
 
 /** `n` characters of ALPHANUMS derived from `seed` (the deterministic `rand.String(n)`). */
@@ -84,37 +144,67 @@ export function generatedName(prefix: string, seed: string, taken: (name: string
   }
 }
 
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** The four FNV-1a lanes of uidFor (module state: no closure or key string per call). */
+let la = 0;
+let lb = 0;
+let lc = 0;
+let ld = 0;
 
-/** 8 lowercase hex digits of an unsigned 32-bit value (a table: Number#toString(16) is slow in bulk). */
-function hex8(x: number): string {
-  return (
-    (HEX2[(x >>> 24) & 255] ?? "") +
-    (HEX2[(x >>> 16) & 255] ?? "") +
-    (HEX2[(x >>> 8) & 255] ?? "") +
-    (HEX2[x & 255] ?? "")
-  );
+function mixLanes(s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    la = Math.imul(la ^ ch, FNV_PRIME);
+    lb = Math.imul(lb ^ ch, FNV_PRIME);
+    lc = Math.imul(lc ^ ch, FNV_PRIME);
+    ld = Math.imul(ld ^ ch, FNV_PRIME);
+  }
 }
 
-/** A stable RFC 4122-shaped (version 4 layout) UID from an object's identity. */
-export function uidFor(kind: string, namespace: string, name: string): string {
-  const key = `${kind}/${namespace}/${name}`;
-  // Four FNV-1a lanes with different offset bases in one pass: 128 bits without four passes.
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  let c = 0x1b873593;
-  let d = 0x6b43a9b5;
-  for (let i = 0; i < key.length; i++) {
-    const ch = key.charCodeAt(i);
-    a = Math.imul(a ^ ch, 0x01000193);
-    b = Math.imul(b ^ ch, 0x01000193);
-    c = Math.imul(c ^ ch, 0x01000193);
-    d = Math.imul(d ^ ch, 0x01000193);
+const HEX_DIGITS = "0123456789abcdef";
+const UID_CODES: number[] = new Array<number>(36).fill(0);
+
+/** Writes the low `n` hex digits of `x` at UID_CODES[at..at+n). */
+function putHex(at: number, x: number, n: number): void {
+  for (let i = n - 1; i >= 0; i--) {
+    UID_CODES[at + i] = HEX_DIGITS.charCodeAt(x & 15);
+    x >>>= 4;
   }
-  // 8-4-4-4-12 with the version nibble 4 and the variant bits 10.
-  const hb = hex8(b >>> 0);
-  const hc = hex8((((c >>> 0) & 0x3fffffff) | 0x80000000) >>> 0);
-  return `${hex8(a >>> 0)}-${hb.slice(0, 4)}-4${hb.slice(5)}-${hc.slice(0, 4)}-${hc.slice(4)}${hex8(d >>> 0)}`;
+}
+
+/**
+ * A stable RFC 4122-shaped (version 4 layout) UID from an object's identity:
+ * four FNV-1a lanes with different offset bases over `kind/namespace/name`
+ * (UTF-16 code units) in one pass, 128 bits without four passes. Called for
+ * every derived object, so it builds no intermediate strings.
+ */
+export function uidFor(kind: string, namespace: string, name: string): string {
+  la = 0x811c9dc5;
+  lb = 0x050c5d1f;
+  lc = 0x1b873593;
+  ld = 0x6b43a9b5;
+  mixLanes(kind);
+  mixLanes("/");
+  mixLanes(namespace);
+  mixLanes("/");
+  mixLanes(name);
+  const a = la >>> 0;
+  const b = lb >>> 0;
+  // The variant bits 10.
+  const c = (((lc >>> 0) & 0x3fffffff) | 0x80000000) >>> 0;
+  const d = ld >>> 0;
+  // 8-4-4-4-12 with the version nibble 4.
+  putHex(0, a, 8);
+  UID_CODES[8] = 0x2d;
+  putHex(9, b >>> 16, 4);
+  UID_CODES[13] = 0x2d;
+  UID_CODES[14] = 0x34;
+  putHex(15, b & 0xfff, 3);
+  UID_CODES[18] = 0x2d;
+  putHex(19, c >>> 16, 4);
+  UID_CODES[23] = 0x2d;
+  putHex(24, c & 0xffff, 4);
+  putHex(28, d, 8);
+  return String.fromCharCode.apply(null, UID_CODES);
 }
 
 /**

@@ -313,6 +313,8 @@ export interface UpPod {
   local: string;
   node: string;
   ready: boolean;
+  /** Being deleted (metadata.deletionTimestamp): EndpointSlices list it as terminating. */
+  terminating: boolean;
   labels: Record<string, string>;
   ports: { port: number; protocol: string; name?: string; local: number }[];
   kind: string;
@@ -328,6 +330,7 @@ function pods(up: UpInstance): UpPod[] {
       local: rt.localIP,
       node: rt.identity.node,
       ready: rt.pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
+      terminating: rt.pod.metadata?.deletionTimestamp !== undefined,
       labels: rt.pod.metadata?.labels ?? {},
       ports: podPorts(rt.pod).map((p) => ({ ...p, local: localPort(p.port, up.options.portRule) })),
       kind: rt.kind,

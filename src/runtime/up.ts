@@ -7,9 +7,10 @@
  * network exactly as it was and records why.
  */
 import { randomBytes } from "node:crypto";
-import { type FSWatcher, watch } from "node:fs";
+import { type FSWatcher, statSync, watch } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { basename, dirname } from "node:path";
 import { type Diagnostic, MichiError } from "../api/diagnostics.js";
 import { kindInfo } from "../api/kinds.js";
 import { loadManifests } from "../api/load.js";
@@ -366,7 +367,14 @@ export class UpInstance {
     for (const p of this.options.paths) {
       if (p === "-") continue;
       try {
-        this.watchers.push(watch(p, { recursive: true }, trigger));
+        if (statSync(p).isDirectory()) {
+          this.watchers.push(watch(p, { recursive: true }, trigger));
+        } else {
+          // Editors save by writing a new file and renaming it over the old one: watch the
+          // directory, or the watch dies with the old inode.
+          const name = basename(p);
+          this.watchers.push(watch(dirname(p), (_event, file) => file === name && trigger()));
+        }
       } catch (err) {
         this.options.log(`warning: cannot watch ${p}: ${(err as Error).message}`);
       }

@@ -335,6 +335,7 @@ export interface UpPodInfo {
   local: string;
   node: string;
   ready: boolean;
+  terminating: boolean;
   labels: Record<string, string>;
   ports: { port: number; protocol: string; local: number }[];
 }

@@ -380,3 +380,43 @@ spec:
     expect(engine.selecting(engine.state.index.pod("y", `agent-node-1`)!, "ingress")).toEqual([]);
   });
 });
+
+describe("workloads are judged pod by pod", () => {
+  it("a Deployment with one replica admitted and one not is denied, 1 of 2", async () => {
+    const { buildFromObjects } = await import("../../src/cluster/load-cluster.js");
+    const { defaultConfig } = await import("../../src/cluster/config.js");
+    const base = parseYAML(`${E2E_MODEL_YAML}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: client, namespace: "y"}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: client}}
+  template:
+    metadata: {labels: {app: client}}
+    spec: {containers: [{name: c, image: curl}]}
+`);
+    const first = buildFromObjects(base, [], defaultConfig).state;
+    const replicas = first.pods.filter((p) => p.metadata?.labels?.app === "client");
+    expect(replicas).toHaveLength(2);
+    const admitted = replicas[0]!;
+    // Admit only the first replica's IP into x/a.
+    const policy = parseYAML(
+      np(
+        "one-replica",
+        "x",
+        `  podSelector: {matchLabels: {pod: a}}\n  ingress:\n    - from: [{ipBlock: {cidr: ${admitted.status!.podIP}/32}}]`,
+      ),
+    );
+    const engine = compilePolicy(buildFromObjects([...base, ...policy], [], defaultConfig).state);
+    const r = runCheck(engine, { from: "deployment/y/client", to: "x/a", port: 80, protocol: "TCP" });
+    expect(r.connections.map((c) => [c.from, c.allowed])).toEqual([
+      [`y/${admitted.metadata!.name}`, true],
+      [`y/${replicas[1]!.metadata!.name}`, false],
+    ]);
+    expect(r.allowed).toBe(false);
+    expect(r.ingress).toEqual({ allowed: false, isolated: true, policies: ["x/one-replica"] });
+    expect(formatCheck(r)).toContain("1 of 2 connections allowed");
+  });
+});

@@ -156,7 +156,9 @@ export function register(program: Command): void {
     const server = `http://${up.uiAddress?.host}:${up.uiAddress?.port}`;
     writeUpRecord({ server, token: up.token, pid: process.pid, startedAt: new Date().toISOString() });
     process.stdout.write(formatReadyReport(up, server, Date.now() - started));
-    process.stderr.write(`michi: admin token in ${stateFile()} (mode 0600)\n`);
+    process.stderr.write(
+      `michi: admin token ${up.token} (for apply/delete from the dashboard; also in ${stateFile()}, mode 0600)\n`,
+    );
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (sig: string) => {

@@ -11,7 +11,12 @@
  * headers dropped, WebSocket upgrades tunnelled, SNI picks the certificate.
  */
 import { randomBytes } from "node:crypto";
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import http, {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from "node:http";
 import http2 from "node:http2";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
@@ -32,6 +37,13 @@ import { generateDefaultCertificate, type PemPair } from "./default-cert.js";
 import { errorPage, statusText } from "./error-pages.js";
 import { connectionTokens, isHopHeader } from "./hop-headers.js";
 import { IngressMetrics } from "./metrics.js";
+import {
+  type PooledRequest,
+  UNSUPPORTED_BY_POOL,
+  UPSTREAM_TIMEOUT,
+  UpstreamPools,
+  UpstreamTimeout,
+} from "./upstream-pool.js";
 
 export interface ListenAddress {
   host: string;
@@ -75,12 +87,6 @@ export interface IngressProxy {
   close(graceMs?: number): Promise<void>;
 }
 
-const UPSTREAM_ERRORS_TIMEOUT = "MICHI_UPSTREAM_TIMEOUT";
-
-class UpstreamTimeout extends Error {
-  readonly code = UPSTREAM_ERRORS_TIMEOUT;
-}
-
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Host header, or HTTP/2's :authority. */
@@ -120,6 +126,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
   const httpAgent = new http.Agent(agentOpts);
   // ingress-nginx does not verify upstream certificates by default (proxy_ssl_verify off).
   const httpsAgent = new https.Agent({ ...agentOpts, rejectUnauthorized: false });
+  const pools = new UpstreamPools(opts.localAddress);
   const rr = new Map<string, number>();
   const tunnels = new Set<Duplex>();
   const sockets = new Set<Socket>();
@@ -221,6 +228,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
         listenPort: listenPort(),
         requestId,
         agent: d.config.backendProtocol === "HTTPS" ? httpsAgent : httpAgent,
+        pools,
         rr,
         opts,
       });
@@ -303,7 +311,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
         pres.pipe(socket);
       });
       preq.on("error", (err) => {
-        const code = (err as NodeJS.ErrnoException).code === UPSTREAM_ERRORS_TIMEOUT ? 504 : 502;
+        const code = (err as NodeJS.ErrnoException).code === UPSTREAM_TIMEOUT ? 504 : 502;
         const body = errorPage(code);
         if (socket.writable)
           socket.end(
@@ -422,6 +430,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       for (const sock of sockets) sock.destroy();
       httpAgent.destroy();
       httpsAgent.destroy();
+      await pools.close();
       await closed;
     },
   };
@@ -557,6 +566,7 @@ interface ProxyCtx {
   listenPort: number;
   requestId: string;
   agent: http.Agent;
+  pools: UpstreamPools;
   rr: Map<string, number>;
   opts: IngressProxyOptions;
 }
@@ -568,7 +578,7 @@ function isRetryable(err: NodeJS.ErrnoException): boolean {
     err.code === "ENETUNREACH" ||
     err.code === "EADDRNOTAVAIL" ||
     err.code === "ECONNRESET" ||
-    err.code === UPSTREAM_ERRORS_TIMEOUT
+    err.code === UPSTREAM_TIMEOUT
   );
 }
 
@@ -588,6 +598,36 @@ function cookieHeader(
   if (a.sameSite) c += `; SameSite=${a.sameSite}`;
   if (a.secure || (a.sameSite === "None" && scheme === "https")) c += "; Secure";
   return `${c}; HttpOnly`;
+}
+
+/** The response head sent to the client: upstream headers minus hop-by-hop ones, plus the controller's. */
+function responseHeaders(
+  h: IncomingHttpHeaders,
+  res: ServerResponse,
+  d: RouteDecision,
+  ep: EndpointRef,
+  scheme: string,
+): OutgoingHttpHeaders {
+  const cfg = d.config;
+  const out: OutgoingHttpHeaders = {};
+  const conn = connectionTokens(h.connection);
+  for (const key in h) {
+    const v = h[key];
+    if (v === undefined || isHopHeader(key) || conn?.has(key) || key === "server" || key === "date") continue;
+    out[key] = v;
+  }
+  out.server = "michi";
+  for (const key in d.responseHeaders) out[key] = d.responseHeaders[key];
+  if (cfg.affinity && (d.stickyEndpoint === undefined || d.stickyEndpoint !== ep)) {
+    const c = cookieHeader(cfg, d, ep, scheme);
+    if (c) {
+      const prev = out["set-cookie"];
+      out["set-cookie"] = prev === undefined ? [c] : [...(Array.isArray(prev) ? prev : [String(prev)]), c];
+    }
+  }
+  const dbg = res.getHeader("x-michi-route");
+  if (dbg !== undefined) out["x-michi-route"] = `${String(dbg)}; endpoint=${ep.ip}:${ep.port}`;
+  return out;
 }
 
 function proxyRequest(
@@ -616,13 +656,21 @@ function proxyRequest(
   const mod = cfg.backendProtocol === "HTTPS" ? https : http;
   let bodyStarted = false;
   let clientGone = false;
-  let active: http.ClientRequest | undefined;
+  let active: http.ClientRequest | PooledRequest | undefined;
   res.once("close", () => {
     if (!res.writableFinished) {
       clientGone = true;
-      active?.destroy();
+      if (active instanceof http.ClientRequest) active.destroy();
+      else active?.abort();
     }
   });
+  // Bodyless GET/HEAD to a plain-HTTP upstream (the bulk of traffic) takes the pooled fast path.
+  let pooled =
+    !hasBody &&
+    cfg.backendProtocol !== "HTTPS" &&
+    (req.method === "GET" || req.method === "HEAD") &&
+    req.headers["content-length"] === undefined &&
+    req.headers.expect === undefined;
 
   const fail = (code: number) => {
     if (clientGone) return;
@@ -636,11 +684,81 @@ function proxyRequest(
     reply(res, d, st);
   };
 
+  const onUpstreamError = (err: NodeJS.ErrnoException, k: number, staleRetry: boolean, reused: boolean) => {
+    if (clientGone || st.upstreamStatus !== undefined) {
+      if (!res.writableFinished) res.destroy();
+      return;
+    }
+    // A pooled keep-alive socket the upstream already closed: retry once on a fresh connection.
+    if (reused && !bodyStarted && !staleRetry && err.code === "ECONNRESET") {
+      attempt(k, true);
+      return;
+    }
+    if (!bodyStarted && k + 1 < tries && isRetryable(err)) {
+      attempt(k + 1, false);
+      return;
+    }
+    st.upstreamEnd = performance.now();
+    fail(err.code === UPSTREAM_TIMEOUT ? 504 : 502);
+  };
+
+  const attemptPooled = (k: number, staleRetry: boolean, ep: EndpointRef) => {
+    const target = ctx.opts.upstream(ep);
+    const handle = ctx.pools.request(
+      {
+        host: target.host,
+        port: target.port,
+        method: req.method as string,
+        path: d.upstreamPath ?? "/",
+        headers,
+        connectTimeoutMs: cfg.connectTimeoutMs,
+        readTimeoutMs: cfg.readTimeoutMs,
+      },
+      {
+        onHeaders: (status, h) => {
+          st.upstreamStatus = status;
+          st.servedBy = ep;
+          if (clientGone) {
+            handle.abort();
+            return;
+          }
+          res.writeHead(status, responseHeaders(h, res, d, ep, ctx.scheme));
+        },
+        onData: (chunk) => {
+          st.bytesSent += chunk.length;
+          if (res.write(chunk)) return true;
+          res.once("drain", () => handle.resume());
+          return false;
+        },
+        onEnd: () => {
+          st.upstreamEnd = performance.now();
+          res.end();
+        },
+        onError: (err) => {
+          if (err.code === UNSUPPORTED_BY_POOL && st.upstreamStatus === undefined) {
+            // A header or path undici will not send: this request goes through Node's client instead.
+            pooled = false;
+            st.upstreamAddr = st.upstreamAddr.split(", ").slice(0, -1).join(", ");
+            attempt(k, staleRetry);
+            return;
+          }
+          // (A pooled socket may be reused or fresh; a reset before any answer gets the one stale retry either way.)
+          onUpstreamError(err, k, staleRetry, true);
+        },
+      },
+    );
+    active = handle;
+  };
+
   const attempt = (k: number, staleRetry: boolean) => {
     const ep = d.endpoints[(startIndex + k) % n] as EndpointRef;
-    const target = ctx.opts.upstream(ep);
     st.upstreamAddr = st.upstreamAddr ? `${st.upstreamAddr}, ${ep.ip}:${ep.port}` : `${ep.ip}:${ep.port}`;
     st.upstreamStart = performance.now();
+    if (pooled) {
+      attemptPooled(k, staleRetry, ep);
+      return;
+    }
+    const target = ctx.opts.upstream(ep);
     const preq = mod.request({
       host: target.host,
       port: target.port,
@@ -694,25 +812,7 @@ function proxyRequest(
         pres.destroy();
         return;
       }
-      const out: OutgoingHttpHeaders = {};
-      const conn = connectionTokens(pres.headers.connection);
-      for (const [key, v] of Object.entries(pres.headers)) {
-        if (v === undefined || isHopHeader(key) || conn?.has(key) || key === "server" || key === "date")
-          continue;
-        out[key] = v;
-      }
-      out.server = "michi";
-      for (const [key, v] of Object.entries(d.responseHeaders)) out[key] = v;
-      if (cfg.affinity && (d.stickyEndpoint === undefined || d.stickyEndpoint !== ep)) {
-        const c = cookieHeader(cfg, d, ep, ctx.scheme);
-        if (c) {
-          const prev = out["set-cookie"];
-          out["set-cookie"] =
-            prev === undefined ? [c] : [...(Array.isArray(prev) ? prev : [String(prev)]), c];
-        }
-      }
-      const dbg = res.getHeader("x-michi-route");
-      if (dbg !== undefined) out["x-michi-route"] = `${String(dbg)}; endpoint=${ep.ip}:${ep.port}`;
+      const out = responseHeaders(pres.headers, res, d, ep, ctx.scheme);
       res.writeHead(pres.statusCode ?? 502, out);
       pres.on("data", (c: Buffer) => {
         st.bytesSent += c.length;
@@ -725,21 +825,7 @@ function proxyRequest(
     });
     preq.on("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(connectTimer);
-      if (clientGone || st.upstreamStatus !== undefined) {
-        if (!res.writableFinished) res.destroy();
-        return;
-      }
-      // A pooled keep-alive socket the upstream already closed: retry once on a fresh connection.
-      if (preq.reusedSocket && !bodyStarted && !staleRetry && err.code === "ECONNRESET") {
-        attempt(k, true);
-        return;
-      }
-      if (!bodyStarted && k + 1 < tries && isRetryable(err)) {
-        attempt(k + 1, false);
-        return;
-      }
-      st.upstreamEnd = performance.now();
-      fail(err.code === UPSTREAM_ERRORS_TIMEOUT ? 504 : 502);
+      onUpstreamError(err, k, staleRetry, preq.reusedSocket);
     });
   };
   attempt(0, false);
