@@ -11,6 +11,7 @@ import type { ClusterState } from "../cluster/state.js";
 import { NGINX_PREFIX } from "./annotations.js";
 import { type ClassOptions, classifyIngress, selectClasses } from "./ingress-class.js";
 import { compileRoutes, ingressDiagnostic } from "./route-table.js";
+import type { Location } from "./route-types.js";
 
 const ALB_PREFIX = "alb.ingress.kubernetes.io/";
 
@@ -77,6 +78,8 @@ export function lintIngressAnnotations(state: ClusterState, options: ClassOption
     }
   }
 
+  out.push(...lintRewriteDropsPath(state, table.servers.values()));
+
   // The regex quirk: one Ingress's use-regex/rewrite-target changes how another Ingress's paths on the host match.
   const byHost = new Map<string, Set<string>>();
   for (const [host, srv] of table.servers) {
@@ -112,6 +115,49 @@ export function lintIngressAnnotations(state: ClusterState, options: ClassOption
           ),
         );
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * `rewrite-target` without a capture group (`$1`…) replaces the WHOLE matched
+ * path: with `path: /api` and `rewrite-target: /`, `/api/users` reaches the
+ * backend as `/`. ingress-nginx's docs show the intended form with a capture
+ * group; the course's my-app example has exactly this problem.
+ */
+function lintRewriteDropsPath(
+  state: ClusterState,
+  servers: Iterable<{ host: string; ordered: readonly Location[] }>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const srv of servers) {
+    for (const l of srv.ordered) {
+      const target = l.config.rewriteTarget;
+      if (!l.ingress || target === undefined || /\$\d/.test(target) || l.pathType === "Exact") continue;
+      if (l.config.useRegex) continue; // a regex author chose what the match covers
+      // ingress-nginx rewrites only when the target differs from the path (needsRewrite in its template).
+      if (target === l.path) continue;
+      const key = `${l.ingress.namespace}/${l.ingress.name}|${l.field}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const ing = state.ingresses.find(
+        (i) =>
+          (i.metadata?.namespace ?? "default") === l.ingress?.namespace &&
+          i.metadata?.name === l.ingress?.name,
+      );
+      if (!ing) continue;
+      const sample = `${l.path.replace(/\/$/, "")}/users/42`;
+      const d = ingressDiagnostic(
+        ing,
+        "warning",
+        "RewriteDropsPath",
+        `rewrite-target ${JSON.stringify(target)} has no capture group, so every request under ${JSON.stringify(l.path)} reaches the backend as ${JSON.stringify(target)} (${sample} → ${target}); the rest of the path is lost`,
+        ["metadata", "annotations", `${NGINX_PREFIX}rewrite-target`],
+      );
+      d.suggestion = `to strip the prefix, capture the rest: path: ${l.path.replace(/\/$/, "")}(/|$)(.*) (pathType: ImplementationSpecific) with rewrite-target: /$2`;
+      out.push(d);
     }
   }
   return out;

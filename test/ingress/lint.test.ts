@@ -87,4 +87,39 @@ describe("lintIngressAnnotations", () => {
     );
     expect(lintIngressAnnotations(state).filter((d) => d.name === "idp-ingress")).toEqual([]);
   });
+
+  it("rewrite-target without a capture group loses the path (the my-app example)", async () => {
+    const { state } = await loadCluster(["examples/my-app"], defaultConfig);
+    const found = lintIngressAnnotations(state).filter((d) => d.code === "RewriteDropsPath");
+    expect(found.map((d) => d.field)).toEqual([
+      "metadata.annotations[nginx.ingress.kubernetes.io/rewrite-target]",
+    ]);
+    expect(found[0]).toMatchObject({
+      kind: "Ingress",
+      namespace: "default",
+      name: "my-ingress",
+      severity: "warning",
+    });
+    expect(found[0]?.message).toContain('"/api/users/42 → /"'.slice(1, -1));
+    expect(found[0]?.suggestion).toContain("/api(/|$)(.*)");
+  });
+
+  it("rewrite-target with a capture group is not flagged", () => {
+    const state = makeState({
+      services: [{ name: "a", ips: ["10.244.1.1"] }],
+      ingresses: [
+        ingress({
+          name: "i",
+          annotations: { [`${A}use-regex`]: "true", [`${A}rewrite-target`]: "/$2" },
+          rules: [
+            {
+              host: "h",
+              paths: [{ path: "/api(/|$)(.*)", service: "a", pathType: "ImplementationSpecific" }],
+            },
+          ],
+        }),
+      ],
+    });
+    expect(lintIngressAnnotations(state).filter((d) => d.code === "RewriteDropsPath")).toEqual([]);
+  });
 });
