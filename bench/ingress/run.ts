@@ -10,7 +10,7 @@
  * Usage: npx tsx bench/ingress/run.ts [--duration 10] [--connections 50] [--rounds 1] [--baseline DIR]
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -56,6 +56,9 @@ async function waitPort(port: number): Promise<void> {
 
 interface WrkResult {
   rps: number;
+  requests: number;
+  /** CPU time (user + system) of the measured process per request, when its pid was given. */
+  cpuUsPerRequest?: number;
   p50ms: number;
   p99ms: number;
   errors: string;
@@ -68,7 +71,15 @@ function toMs(v: string): number {
   return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : n;
 }
 
-async function wrk(port: number, host: string): Promise<WrkResult> {
+/** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
+
+async function wrk(port: number, host: string, pid?: number): Promise<WrkResult> {
+  const before = pid !== undefined ? cpuTicks(pid) : 0;
   const { stdout } = await run(
     "wrk",
     [
@@ -82,7 +93,9 @@ async function wrk(port: number, host: string): Promise<WrkResult> {
     ],
     { maxBuffer: 1 << 20 },
   );
+  const ticks = pid !== undefined ? cpuTicks(pid) - before : 0;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? Number.NaN);
   const p50 = toMs(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? "");
   const p99 = toMs(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? "");
   const errors = [
@@ -91,16 +104,26 @@ async function wrk(port: number, host: string): Promise<WrkResult> {
   ]
     .filter(Boolean)
     .join("; ");
-  return { rps, p50ms: p50, p99ms: p99, errors };
+  return {
+    rps,
+    requests,
+    p50ms: p50,
+    p99ms: p99,
+    errors,
+    ...(pid !== undefined ? { cpuUsPerRequest: (ticks * 10_000) / requests } : {}),
+  };
 }
 
 const children: ChildProcess[] = [];
+const tmpDirs: string[] = [];
 process.on("exit", () => {
   for (const c of children) c.kill("SIGTERM");
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), "michi-bench-"));
+  tmpDirs.push(tmp);
   for (const d of [
     "body",
     "proxy",
@@ -127,12 +150,17 @@ async function main(): Promise<void> {
     }),
   );
   children.push(spawn("nginx", ["-p", tmp, "-c", join(tmp, "upstream.conf")], { stdio: "inherit" }));
-  children.push(spawn("nginx", ["-p", tmp, "-c", join(tmp, "nginx.conf")], { stdio: "inherit" }));
+  const nginxMaster = spawn("nginx", ["-p", tmp, "-c", join(tmp, "nginx.conf")], { stdio: "inherit" });
+  children.push(nginxMaster);
   // Run michi from tsc output (as dist/ would be), not through tsx's loader.
   const repo = join(here, "..", "..");
   const outDir = join(repo, "node_modules", ".cache", "michi-bench");
-  const michiPort = await startMichi(repo, outDir, upstreamPort);
-  const basePort = baseline ? await startMichi(baseline, join(baseline, ".bench-build"), upstreamPort) : 0;
+  const michi = await startMichi(repo, outDir, upstreamPort);
+  const michiPort = michi.port;
+  const base = baseline
+    ? await startMichi(baseline, join(baseline, ".bench-build"), upstreamPort)
+    : undefined;
+  const basePort = base?.port ?? 0;
   await Promise.all([waitPort(upstreamPort), waitPort(nginxPort), waitPort(michiPort)]);
 
   // Warm up each target briefly, then measure in sequence.
@@ -140,20 +168,24 @@ async function main(): Promise<void> {
     await run("wrk", ["-t1", "-c10", "-d2s", "-H", "Host: bench.local", `http://127.0.0.1:${p}/api/items`]);
   const direct = await wrk(upstreamPort, "bench.local");
   const abRows: string[] = [];
-  let nginx = await wrk(nginxPort, "bench.local");
-  let michiR = await wrk(michiPort, "bench.local");
+  // nginx's one worker (the master's child) is the process that does the proxying.
+  const master = nginxMaster.pid as number;
+  const workerPid = Number(
+    readFileSync(`/proc/${master}/task/${master}/children`, "utf8").trim().split(" ")[0],
+  );
+  let nginx = await wrk(nginxPort, "bench.local", workerPid || undefined);
+  let michiR = await wrk(michiPort, "bench.local", michi.pid);
   for (let r = 0; r < rounds; r++) {
     if (r > 0) {
-      nginx = await wrk(nginxPort, "bench.local");
-      michiR = await wrk(michiPort, "bench.local");
+      nginx = await wrk(nginxPort, "bench.local", workerPid || undefined);
+      michiR = await wrk(michiPort, "bench.local", michi.pid);
     }
-    const base = basePort ? await wrk(basePort, "bench.local") : undefined;
-    if (rounds > 1 || base)
+    const baseR = base ? await wrk(basePort, "bench.local", base.pid) : undefined;
+    const row = (name: string, x: WrkResult) =>
+      `${name} ${x.rps.toFixed(0)} (p50 ${x.p50ms.toFixed(2)}, p99 ${x.p99ms.toFixed(2)}, ratio ${(x.rps / nginx.rps).toFixed(2)}, ${x.cpuUsPerRequest?.toFixed(0)} µs CPU/req)`;
+    if (rounds > 1 || baseR)
       abRows.push(
-        `round ${r + 1}: nginx ${nginx.rps.toFixed(0)} | michi ${michiR.rps.toFixed(0)} (p50 ${michiR.p50ms.toFixed(2)}, p99 ${michiR.p99ms.toFixed(2)}, ratio ${(michiR.rps / nginx.rps).toFixed(2)})` +
-          (base
-            ? ` | baseline ${base.rps.toFixed(0)} (p50 ${base.p50ms.toFixed(2)}, p99 ${base.p99ms.toFixed(2)}, ratio ${(base.rps / nginx.rps).toFixed(2)})`
-            : ""),
+        `round ${r + 1}: nginx ${nginx.rps.toFixed(0)} (${nginx.cpuUsPerRequest?.toFixed(0)} µs CPU/req) | ${row("michi", michiR)}${baseR ? ` | ${row("baseline", baseR)}` : ""}`,
       );
   }
   const { stdout: compile } = await run(process.execPath, [
@@ -172,7 +204,7 @@ async function main(): Promise<void> {
       fmt("(b) nginx 1 worker, keepalive 320", nginx),
       fmt("(c) michi proxy, 1 Node process", michiR),
       "",
-      `michi/nginx throughput ratio: ${(michiR.rps / nginx.rps).toFixed(2)}`,
+      `michi/nginx throughput ratio: ${(michiR.rps / nginx.rps).toFixed(2)}; CPU (user+sys) per request: michi ${michiR.cpuUsPerRequest?.toFixed(0)} µs, nginx worker ${nginx.cpuUsPerRequest?.toFixed(0)} µs`,
       "",
       ...(abRows.length > 0 ? [...abRows, ""] : []),
       "route compile / lookup:",
@@ -183,8 +215,12 @@ async function main(): Promise<void> {
   for (const c of children) c.kill("SIGTERM");
 }
 
-/** Compiles bench/ingress/michi-server.ts of the repository at `repo` into `outDir`, starts it and returns its port. */
-async function startMichi(repo: string, outDir: string, upstreamPort: number): Promise<number> {
+/** Compiles bench/ingress/michi-server.ts of the repository at `repo` into `outDir`, starts it and returns its port and pid. */
+async function startMichi(
+  repo: string,
+  outDir: string,
+  upstreamPort: number,
+): Promise<{ port: number; pid: number }> {
   const tsc = join(here, "..", "..", "node_modules", "typescript", "bin", "tsc");
   const tscArgs = [
     "--ignoreConfig",
@@ -212,8 +248,10 @@ async function startMichi(repo: string, outDir: string, upstreamPort: number): P
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   children.push(michi);
-  return new Promise<number>((resolve) =>
-    michi.stdout?.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))),
+  return new Promise((resolve) =>
+    michi.stdout?.once("data", (d: Buffer) =>
+      resolve({ port: Number(d.toString().trim()), pid: michi.pid as number }),
+    ),
   );
 }
 

@@ -54,11 +54,12 @@ async function startUp(
   extra: string[] = [],
 ): Promise<{ proc: ChildProcess; readyMs: number }> {
   const t0 = performance.now();
+  const stateDir = mkdtempSync(join(tmpdir(), "michi-bench-"));
   const proc = spawn(
     process.execPath,
     [CLI, "up", "-f", dir, ...ranges(block), "--ui", `127.0.0.1:${ui}`, ...extra],
     {
-      env: { ...process.env, MICHI_STATE_DIR: mkdtempSync(join(tmpdir(), "michi-bench-")) },
+      env: { ...process.env, MICHI_STATE_DIR: stateDir },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
@@ -70,6 +71,7 @@ async function startUp(
     });
     proc.on("exit", (c) => rej(new Error(`michi up exited ${c}`)));
   });
+  proc.once("exit", () => rmSync(stateDir, { recursive: true, force: true }));
   return { proc, readyMs: performance.now() - t0 };
 }
 

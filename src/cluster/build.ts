@@ -36,6 +36,7 @@ import { endpointSlicesFor } from "./endpoint-slices.js";
 import { endpointsFor } from "./endpoints.js";
 import { assignUid } from "./hash.js";
 import { ingressStatus } from "./ingress-status.js";
+import { keepSource } from "./keep-source.js";
 import { deriveNamespaces } from "./namespaces.js";
 import { controlPlaneNode, deriveNodes, nodeInternalIP } from "./nodes.js";
 import { assignPodIPs } from "./pod-ipam.js";
@@ -172,8 +173,14 @@ export function buildCluster(
       return false;
     });
   // Shallow copies with the namespace defaulted; deeper values are copied where a controller changes them.
-  const withNs = <T extends KubeObject>(list: T[]): T[] =>
-    inExistingNs(list).map((o) => ({ ...o, metadata: { ...o.metadata, namespace: nsOf(o) } }));
+  // Copies keep the source of the manifest they came from (findings print FILE:LINE).
+  const nsCopy = <T extends KubeObject>(o: T): T =>
+    keepSource({ ...o, metadata: { ...o.metadata, namespace: nsOf(o) } }, o);
+  const withNs = <T extends KubeObject>(list: T[]): T[] => inExistingNs(list).map(nsCopy);
+  // For stages that copy what they change anyway (workloads, Service defaulting): a copy only when
+  // the namespace has to be filled in.
+  const nsDefaulted = <T extends KubeObject>(list: T[]): T[] =>
+    inExistingNs(list).map((o) => (o.metadata?.namespace !== undefined ? o : nsCopy(o)));
 
   // 3. Nodes.
   const nodes = deriveNodes(b.Node, config, diagnostics);
@@ -210,7 +217,7 @@ export function buildCluster(
   const systemDeployments: Deployment[] = [corednsDeployment()];
   if (!userHas(b.Deployment, INGRESS_NAMESPACE, "ingress-nginx-controller"))
     systemDeployments.push(ingressNginxDeployment());
-  const ingressClasses: IngressClass[] = b.IngressClass.map((c) => structuredClone(c));
+  const ingressClasses: IngressClass[] = b.IngressClass.map((c) => keepSource(structuredClone(c), c));
   if (!ingressClasses.some((c) => nameOf(c) === "nginx")) ingressClasses.push(nginxIngressClass());
   for (const c of ingressClasses) {
     c.apiVersion = "networking.k8s.io/v1";
@@ -223,11 +230,11 @@ export function buildCluster(
   // 5. Workloads → pods → scheduled → IPs.
   const workloads = expandWorkloads(
     {
-      deployments: [...systemDeployments, ...withNs(b.Deployment)],
-      replicaSets: withNs(b.ReplicaSet),
-      statefulSets: withNs(b.StatefulSet),
-      daemonSets: withNs(b.DaemonSet),
-      pods: withNs(b.Pod),
+      deployments: [...systemDeployments, ...nsDefaulted(b.Deployment)],
+      replicaSets: nsDefaulted(b.ReplicaSet),
+      statefulSets: nsDefaulted(b.StatefulSet),
+      daemonSets: nsDefaulted(b.DaemonSet),
+      pods: nsDefaulted(b.Pod),
     },
     nodes,
     prev.podNames,
@@ -238,7 +245,7 @@ export function buildCluster(
   const podIndex = new PodLabelIndex(pods);
 
   // 6. Services: defaulting, then allocation (system services first so they win any conflict).
-  const userServices = reserved(withNs(b.Service));
+  const userServices = reserved(nsDefaulted(b.Service));
   const defaulted = [...systemServices, ...userServices].map((s) => {
     const d = defaultService(s, svcFamily);
     assignUid(d);

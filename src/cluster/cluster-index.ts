@@ -47,8 +47,8 @@ export class PodLabelIndex {
   select(ns: string, selector: Labels): Pod[] {
     let best: readonly Pod[] | undefined;
     const keys = this.byLabel.get(ns);
-    for (const [k, v] of Object.entries(selector)) {
-      const bucket = keys?.get(k)?.get(v) ?? EMPTY;
+    for (const k in selector) {
+      const bucket = keys?.get(k)?.get(selector[k] ?? "") ?? EMPTY;
       if (!best || bucket.length < best.length) best = bucket;
       if (bucket.length === 0) return [];
     }
@@ -76,44 +76,74 @@ export interface IndexInput {
   secrets: readonly Secret[];
 }
 
-export function buildIndex(s: IndexInput, podLabels?: PodLabelIndex): ClusterIndex {
-  const namespaces = new Map(s.namespaces.map((n) => [n.metadata?.name ?? "", n]));
-  const nodes = new Map(s.nodes.map((n) => [n.metadata?.name ?? "", n]));
-  const nodeIPs = new Map<string, Node>();
-  for (const n of s.nodes)
-    for (const a of n.status?.addresses ?? []) if (a.type !== "Hostname") nodeIPs.set(a.address, n);
-  const pods = new Map(s.pods.map((p) => [key(p.metadata?.namespace, p.metadata?.name), p]));
-  const podIPs = new Map<string, Pod>();
-  for (const p of s.pods) {
-    // hostNetwork pods share the node's IP: the IP names the node, not one of its pods.
-    if (p.spec?.hostNetwork) continue;
-    for (const ip of p.status?.podIPs ?? []) podIPs.set(ip.ip, p);
-  }
-  const services = new Map(s.services.map((x) => [key(x.metadata?.namespace, x.metadata?.name), x]));
-  const clusterIPs = new Map<string, Service>();
-  for (const x of s.services) {
-    for (const ip of x.spec?.clusterIPs ?? (x.spec?.clusterIP ? [x.spec.clusterIP] : [])) {
-      if (ip !== "None") clusterIPs.set(ip, x);
+/** A value computed on first use (an index a command never reads costs nothing). */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
     }
-  }
-  const slices = new Map<string, EndpointSlice[]>();
-  for (const sl of s.endpointSlices) {
-    const svc = sl.metadata?.labels?.[LABEL_SERVICE_NAME];
-    if (svc !== undefined) push(slices, key(sl.metadata?.namespace, svc), sl);
-  }
-  const secrets = new Map(s.secrets.map((x) => [key(x.metadata?.namespace, x.metadata?.name), x]));
-  const labelIndex = podLabels ?? new PodLabelIndex(s.pods);
+    return value as T;
+  };
+}
+
+export function buildIndex(s: IndexInput, podLabels?: PodLabelIndex): ClusterIndex {
+  // Each map is built on its first lookup: the state is immutable, so the result is the same.
+  const namespaces = lazy(() => new Map(s.namespaces.map((n) => [n.metadata?.name ?? "", n])));
+  const nodes = lazy(() => new Map(s.nodes.map((n) => [n.metadata?.name ?? "", n])));
+  const nodeIPs = lazy(() => {
+    const m = new Map<string, Node>();
+    for (const n of s.nodes)
+      for (const a of n.status?.addresses ?? []) if (a.type !== "Hostname") m.set(a.address, n);
+    return m;
+  });
+  const pods = lazy(() => new Map(s.pods.map((p) => [key(p.metadata?.namespace, p.metadata?.name), p])));
+  const podIPs = lazy(() => {
+    const m = new Map<string, Pod>();
+    for (const p of s.pods) {
+      // hostNetwork pods share the node's IP: the IP names the node, not one of its pods.
+      if (p.spec?.hostNetwork) continue;
+      for (const ip of p.status?.podIPs ?? []) m.set(ip.ip, p);
+    }
+    return m;
+  });
+  const services = lazy(
+    () => new Map(s.services.map((x) => [key(x.metadata?.namespace, x.metadata?.name), x])),
+  );
+  const clusterIPs = lazy(() => {
+    const m = new Map<string, Service>();
+    for (const x of s.services) {
+      for (const ip of x.spec?.clusterIPs ?? (x.spec?.clusterIP ? [x.spec.clusterIP] : [])) {
+        if (ip !== "None") m.set(ip, x);
+      }
+    }
+    return m;
+  });
+  const slices = lazy(() => {
+    const m = new Map<string, EndpointSlice[]>();
+    for (const sl of s.endpointSlices) {
+      const svc = sl.metadata?.labels?.[LABEL_SERVICE_NAME];
+      if (svc !== undefined) push(m, key(sl.metadata?.namespace, svc), sl);
+    }
+    return m;
+  });
+  const secrets = lazy(
+    () => new Map(s.secrets.map((x) => [key(x.metadata?.namespace, x.metadata?.name), x])),
+  );
+  const labelIndex = lazy(() => podLabels ?? new PodLabelIndex(s.pods));
   return {
-    namespace: (name) => namespaces.get(name),
-    node: (name) => nodes.get(name),
-    pod: (ns, name) => pods.get(key(ns, name)),
-    podByIP: (ip) => podIPs.get(ip),
-    podsInNamespace: (ns) => labelIndex.inNamespace(ns),
-    selectPods: (ns, selector) => labelIndex.select(ns, selector),
-    service: (ns, name) => services.get(key(ns, name)),
-    serviceByClusterIP: (ip) => clusterIPs.get(ip),
-    slicesForService: (ns, name) => slices.get(key(ns, name)) ?? EMPTY,
-    secret: (ns, name) => secrets.get(key(ns, name)),
-    nodeByIP: (ip) => nodeIPs.get(ip),
+    namespace: (name) => namespaces().get(name),
+    node: (name) => nodes().get(name),
+    pod: (ns, name) => pods().get(key(ns, name)),
+    podByIP: (ip) => podIPs().get(ip),
+    podsInNamespace: (ns) => labelIndex().inNamespace(ns),
+    selectPods: (ns, selector) => labelIndex().select(ns, selector),
+    service: (ns, name) => services().get(key(ns, name)),
+    serviceByClusterIP: (ip) => clusterIPs().get(ip),
+    slicesForService: (ns, name) => slices().get(key(ns, name)) ?? EMPTY,
+    secret: (ns, name) => secrets().get(key(ns, name)),
+    nodeByIP: (ip) => nodeIPs().get(ip),
   };
 }

@@ -27,34 +27,31 @@ import {
 
 export const MAX_ENDPOINTS_PER_SLICE = 100;
 
-const CONDITIONS = new Map<string, EndpointConditions>();
+const CONDITIONS: EndpointConditions[] = [];
 
 /** Condition objects are shared between endpoints (the state is immutable; eight variants serve 50 000 endpoints). */
 function sharedConditions(ready: boolean, serving: boolean, terminating: boolean): EndpointConditions {
-  const k = `${ready}${serving}${terminating}`;
-  let c = CONDITIONS.get(k);
+  const k = (ready ? 4 : 0) + (serving ? 2 : 0) + (terminating ? 1 : 0);
+  let c = CONDITIONS[k];
   if (!c) {
     c = { ready, serving, terminating };
-    CONDITIONS.set(k, c);
+    CONDITIONS[k] = c;
   }
   return c;
 }
 
-const POD_REFS = new WeakMap<Pod, ObjectReference>();
-
-/** The targetRef of a pod, one object per pod shared by its Endpoints addresses and slice endpoints. */
+/**
+ * The targetRef of a pod. A fresh object per call: a WeakMap cache sharing one per pod between
+ * slices and (lazily built) Endpoints cost more in lookups and GC than it saved.
+ */
 export function podRef(pod: Pod): ObjectReference {
-  let ref = POD_REFS.get(pod);
-  if (!ref) {
-    ref = {
-      kind: "Pod",
-      namespace: pod.metadata?.namespace ?? "default",
-      name: pod.metadata?.name ?? "",
-      uid: pod.metadata?.uid ?? "",
-    };
-    POD_REFS.set(pod, ref);
-  }
-  return ref;
+  const meta = pod.metadata;
+  return {
+    kind: "Pod",
+    namespace: meta?.namespace ?? "default",
+    name: meta?.name ?? "",
+    uid: meta?.uid ?? "",
+  };
 }
 
 /** ShouldPodBeInEndpoints: has an IP, not Succeeded/Failed, and (unless included) not terminating. */
@@ -96,6 +93,29 @@ function addressFamily(ip: string): "IPv4" | "IPv6" {
   return ip.includes(":") ? "IPv6" : "IPv4";
 }
 
+/** Pods by name (a copy); insertion sort for the few pods most Services select. */
+function sortedByName(pods: readonly Pod[]): Pod[] {
+  const out = pods.slice();
+  if (out.length > 16) {
+    return out.sort((a, b) => {
+      const x = a.metadata?.name ?? "";
+      const y = b.metadata?.name ?? "";
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
+  for (let i = 1; i < out.length; i++) {
+    const p = out[i] as Pod;
+    const name = p.metadata?.name ?? "";
+    let j = i - 1;
+    while (j >= 0 && (out[j]?.metadata?.name ?? "") > name) {
+      out[j + 1] = out[j] as Pod;
+      j--;
+    }
+    out[j + 1] = p;
+  }
+  return out;
+}
+
 /**
  * Slices for one Service. `pods` are the pods its selector matches (any order);
  * `nameTaken` and `previousNames` make generated names unique and sticky.
@@ -112,11 +132,9 @@ export function endpointSlicesFor(
   const family = svc.spec?.ipFamilies?.[0] ?? "IPv4";
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const servicePorts = svc.spec?.ports ?? [];
-  const sorted = [...pods].sort((a, b) => {
-    const x = a.metadata?.name ?? "";
-    const y = b.metadata?.name ?? "";
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  const sorted = sortedByName(pods);
+  // The port key depends only on the pod's containers, which the pods of one template share.
+  const keyByContainers = new Map<unknown, string>();
   const groups = new Map<
     string,
     { ports: EndpointPort[]; endpoints: NonNullable<EndpointSlice["endpoints"]> }
@@ -138,8 +156,13 @@ export function endpointSlicesFor(
       ip = pod.status.podIP;
     if (ip === undefined) continue;
     // Pods are grouped by the port numbers their targetPorts resolve to ("x": not resolved).
-    let key = "";
-    for (const sp of servicePorts) key += `${findPort(pod, sp) ?? "x"},`;
+    const containers = pod.spec?.containers;
+    let key = containers ? keyByContainers.get(containers) : undefined;
+    if (key === undefined) {
+      key = "";
+      for (const sp of servicePorts) key += `${findPort(pod, sp) ?? "x"},`;
+      if (containers) keyByContainers.set(containers, key);
+    }
     let group = groups.get(key);
     if (!group) {
       group = { ports: endpointPorts(svc, pod), endpoints: [] };
@@ -165,9 +188,11 @@ export function endpointSlicesFor(
   for (const key of [...groups.keys()].sort()) {
     const g = groups.get(key);
     if (!g) continue;
-    for (let i = 0; i < g.endpoints.length; i += MAX_ENDPOINTS_PER_SLICE) {
-      chunks.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE) });
-    }
+    if (g.endpoints.length <= MAX_ENDPOINTS_PER_SLICE) chunks.push(g);
+    else
+      for (let i = 0; i < g.endpoints.length; i += MAX_ENDPOINTS_PER_SLICE) {
+        chunks.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE) });
+      }
   }
   // No endpoints at all: the controller still creates one empty placeholder slice.
   if (chunks.length === 0) chunks.push({ ports: [], endpoints: [] });

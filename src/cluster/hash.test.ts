@@ -131,3 +131,13 @@ describe("fast paths agree with the plain definitions", () => {
     );
   });
 });
+
+describe("suffixFor's five-character path", () => {
+  it("matches the general loop", () => {
+    // The loop's first five characters are the five-character suffix (a 12-character suffix starts with it).
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (seed) => suffixFor(seed, 12).startsWith(suffixFor(seed))),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -121,6 +121,19 @@ function fnvCanonical(h: number, value: unknown): number {
 
 /** `n` characters of ALPHANUMS derived from `seed` (the deterministic `rand.String(n)`). */
 export function suffixFor(seed: string, n = 5): string {
+  if (n === 5) {
+    // The generateName case (every pod): one string, not one per character.
+    let h = fnv32a(seed);
+    const c0 = ALPHANUMS.charCodeAt(h % 27);
+    h = Math.floor(h / 27);
+    const c1 = ALPHANUMS.charCodeAt(h % 27);
+    h = Math.floor(h / 27);
+    const c2 = ALPHANUMS.charCodeAt(h % 27);
+    h = Math.floor(h / 27);
+    const c3 = ALPHANUMS.charCodeAt(h % 27);
+    h = Math.floor(h / 27);
+    return String.fromCharCode(c0, c1, c2, c3, ALPHANUMS.charCodeAt(h % 27));
+  }
   let out = "";
   let h = fnv32a(seed);
   let round = 0;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { setSource, sourceOf } from "../api/source.js";
 import type { Ingress, IngressClass, Service } from "../api/types.js";
 import { ingressStatus } from "./ingress-status.js";
 
+const michi: IngressClass = { metadata: { name: "michi" }, spec: { controller: "michi.dev/ingress" } };
 const nginx: IngressClass = { metadata: { name: "nginx" }, spec: { controller: "k8s.io/ingress-nginx" } };
 const alb: IngressClass = {
   metadata: { name: "alb", annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } },
@@ -32,6 +34,13 @@ describe("ingressStatus", () => {
       undefined,
       { ingress: [{ ip: "10.255.0.1" }] },
     ],
+    [
+      "a michi.dev/ingress class is served too",
+      ing("m", { ingressClassName: "michi" }),
+      [nginx, michi],
+      "michi",
+      { ingress: [{ ip: "10.255.0.1" }] },
+    ],
     ["another controller's class: no status", ing("c", { ingressClassName: "alb" }), [nginx, alb], "alb", {}],
     ["no class, no default: not served", ing("d"), [nginx], undefined, {}],
     ["no class, one default class: admission sets it", ing("e"), [nginx, alb], "alb", {}],
@@ -51,5 +60,14 @@ describe("ingressStatus", () => {
     const [out] = ingressStatus([i], classes, [controller]);
     expect(out?.spec?.ingressClassName).toBe(className);
     expect(out?.status?.loadBalancer).toEqual(lb);
+  });
+
+  it("the copy keeps the Ingress's source (findings print FILE:LINE)", () => {
+    const i = ing("src", { ingressClassName: "nginx" });
+    const src = { file: "x.yaml", docIndex: 0, line: 3, col: 1, locate: () => ({ line: 3, col: 1 }) };
+    setSource(i, src);
+    const [out] = ingressStatus([i], [nginx], [controller]);
+    expect(out).not.toBe(i);
+    expect(out && sourceOf(out)).toBe(src);
   });
 });

@@ -2,15 +2,19 @@
  * Ingress admission and status: the DefaultIngressClass admission plugin
  * sets spec.ingressClassName on create when exactly one IngressClass is
  * marked default and the Ingress names no class (neither field nor the
- * legacy `kubernetes.io/ingress.class` annotation); ingress-nginx
- * (`--publish-service`) then writes its Service's LoadBalancer address into
- * the status of every Ingress it serves.
+ * legacy `kubernetes.io/ingress.class` annotation); michi's controller
+ * (ingress-nginx with `--publish-service`) then writes its Service's
+ * LoadBalancer address into the status of every Ingress it serves — decided
+ * by the same class rule the route table uses (ingress-classes.ts).
  */
 import type { Ingress, IngressClass, Service } from "../api/types.js";
-import { INGRESS_CONTROLLER } from "./system-objects.js";
-
-const DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
-const LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+import {
+  classifyIngress,
+  DEFAULT_CLASS_ANNOTATION,
+  LEGACY_CLASS_ANNOTATION,
+  selectClasses,
+} from "./ingress-classes.js";
+import { keepSource } from "./keep-source.js";
 
 /** The class an Ingress asks for: spec.ingressClassName, else the legacy annotation. */
 export function ingressClassOf(ing: Ingress): string | undefined {
@@ -23,9 +27,7 @@ export function ingressStatus(
   services: readonly Service[],
 ): Ingress[] {
   const defaults = classes.filter((c) => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true");
-  const ours = new Set(
-    classes.filter((c) => c.spec?.controller === INGRESS_CONTROLLER).map((c) => c.metadata?.name),
-  );
+  const served = selectClasses(classes);
   const controllerSvc = services.find(
     (s) => s.metadata?.namespace === "ingress-nginx" && s.metadata?.name === "ingress-nginx-controller",
   );
@@ -33,10 +35,12 @@ export function ingressStatus(
     i.ip ? { ip: i.ip } : { ...i },
   );
   return ingresses.map((i0) => {
-    const ing: Ingress = structuredClone(i0);
+    // A copy of what admission and the controller change (the rest is shared: the state is immutable),
+    // keeping the source so findings about the Ingress print FILE:LINE.
+    const ing: Ingress = keepSource({ ...i0, metadata: { ...i0.metadata } }, i0);
     ing.apiVersion = "networking.k8s.io/v1";
     ing.kind = "Ingress";
-    const spec = ing.spec ?? {};
+    const spec = { ...i0.spec };
     if (
       spec.ingressClassName === undefined &&
       ing.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] === undefined
@@ -45,9 +49,8 @@ export function ingressStatus(
       if (only?.metadata?.name) spec.ingressClassName = only.metadata.name;
     }
     ing.spec = spec;
-    const cls = ingressClassOf(ing);
     ing.status = {
-      loadBalancer: cls !== undefined && ours.has(cls) && lbIngress.length ? { ingress: lbIngress } : {},
+      loadBalancer: classifyIngress(ing, served).served && lbIngress.length ? { ingress: lbIngress } : {},
     };
     return ing;
   });

@@ -7,8 +7,8 @@ import type { LabelSelector, Labels } from "../api/types.js";
 
 /** Service-style selector (a plain map): every key must be present with that value. */
 export function matchesMap(selector: Labels, labels: Labels | undefined): boolean {
-  for (const [k, v] of Object.entries(selector)) {
-    if (labels?.[k] !== v) return false;
+  for (const k in selector) {
+    if (labels?.[k] !== selector[k]) return false;
   }
   return true;
 }

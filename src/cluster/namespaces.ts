@@ -7,6 +7,7 @@
  */
 import type { Namespace } from "../api/types.js";
 import { assignUid } from "./hash.js";
+import { keepSource } from "./keep-source.js";
 import { LABEL_METADATA_NAME, SYSTEM_ANNOTATION } from "./system-names.js";
 import { INGRESS_NAMESPACE, SYSTEM_NAMESPACES, systemNamespace } from "./system-objects.js";
 
@@ -15,7 +16,7 @@ export function deriveNamespaces(user: readonly Namespace[]): Namespace[] {
   for (const name of [...SYSTEM_NAMESPACES, INGRESS_NAMESPACE]) byName.set(name, systemNamespace(name));
   for (const u of user) {
     const name = u.metadata?.name ?? "";
-    const ns: Namespace = structuredClone(u);
+    const ns: Namespace = keepSource(structuredClone(u), u);
     const sys = byName.get(name);
     if (sys && name !== INGRESS_NAMESPACE) {
       // A kubeadm namespace exists already; applying it merges the user's metadata into it.

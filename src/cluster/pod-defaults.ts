@@ -81,13 +81,14 @@ function podOnlyDefaults(spec: PodSpec): Partial<PodSpec> {
  * Cheap enough for 50 000 pods.
  */
 export function podSpecFromTemplate(templateSpec: PodSpec): PodSpec {
-  let defaults = podDefaultsCache.get(templateSpec);
-  if (!defaults) {
-    defaults = podOnlyDefaults(templateSpec);
-    podDefaultsCache.set(templateSpec, defaults);
+  let merged = podSpecCache.get(templateSpec);
+  if (!merged) {
+    merged = { ...templateSpec, ...podOnlyDefaults(templateSpec) };
+    podSpecCache.set(templateSpec, merged);
   }
-  return { ...templateSpec, ...defaults };
+  // One spread of an object with the final shape: each replica is a plain clone.
+  return { ...merged };
 }
 
-/** The pod-only defaults of a template, computed once for all its replicas. */
-const podDefaultsCache = new WeakMap<PodSpec, Partial<PodSpec>>();
+/** The template spec with the pod-only defaults merged, computed once for all its replicas. */
+const podSpecCache = new WeakMap<PodSpec, PodSpec>();

@@ -9,7 +9,7 @@
  */
 import type { Diagnostic } from "../api/diagnostics.js";
 import { type CIDR, cidrContains, cidrSize, formatIP, parseCIDR, parseIP } from "../api/net.js";
-import type { Node, Pod, PodCondition, PodStatus } from "../api/types.js";
+import type { Container, Node, Pod, PodCondition, PodStatus } from "../api/types.js";
 import { nodeInternalIP } from "./nodes.js";
 import { SYSTEM_ANNOTATION } from "./system-names.js";
 import type { PodDraft } from "./workloads.js";
@@ -52,16 +52,45 @@ class NodePool {
   }
 }
 
-/** Sort key: michi's system pods first, then namespace/name. */
-function podOrderKey(d: PodDraft): string {
-  const sys = d.pod.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true" ? "0" : "1";
-  return `${sys}${d.pod.metadata?.namespace}/${d.pod.metadata?.name}`;
+interface Ordered {
+  d: PodDraft;
+  system: boolean;
+  /** namespace/name, built once per pod for both orders. */
+  k: string;
 }
 
-function sortByKey<T>(list: readonly T[], key: (x: T) => string): T[] {
-  const keyed = list.map((x) => ({ x, k: key(x) }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed.map((e) => e.x);
+/** Allocation order: michi's system pods first, then namespace/name (stable for equal keys). */
+function allocationOrder(drafts: readonly PodDraft[]): Ordered[] {
+  const keyed = drafts.map((d) => ({
+    d,
+    system: d.pod.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true",
+    k: `${d.pod.metadata?.namespace}/${d.pod.metadata?.name}`,
+  }));
+  keyed.sort((a, b) => (a.system !== b.system ? (a.system ? -1 : 1) : a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed;
+}
+
+/** The allocation order re-sorted by namespace/name alone: a merge of its two sorted runs. */
+function byNamespaceName(ordered: readonly Ordered[]): Pod[] {
+  let split = 0;
+  while (split < ordered.length && ordered[split]?.system) split++;
+  const out: Pod[] = new Array(ordered.length);
+  let i = 0;
+  let j = split;
+  let n = 0;
+  while (i < split || j < ordered.length) {
+    const a = i < split ? ordered[i] : undefined;
+    const b = j < ordered.length ? ordered[j] : undefined;
+    // Equal keys keep the system pod first, as a stable sort of the allocation order would.
+    if (a && (!b || a.k <= b.k)) {
+      out[n++] = a.d.pod;
+      i++;
+    } else if (b) {
+      out[n++] = b.d.pod;
+      j++;
+    }
+  }
+  return out;
 }
 
 function cond(type: string, ok: boolean, reason?: string): PodCondition {
@@ -97,31 +126,70 @@ export function assignPodIPs(
 ): Pod[] {
   const pools = new Map<string, NodePool>();
   const nodeByName = new Map<string, Node>();
+  const hostIPByNode = new Map<string, string | undefined>();
   for (const n of nodes) {
     const name = n.metadata?.name ?? "";
     nodeByName.set(name, n);
+    hostIPByNode.set(name, nodeInternalIP(n));
     const c = n.spec?.podCIDR ? parseCIDR(n.spec.podCIDR) : undefined;
     if (c) pools.set(name, new NodePool(c));
   }
-  const ordered = sortByKey(drafts, podOrderKey);
+  const ordered = allocationOrder(drafts);
+  // Shared between pods (the state is immutable): one hostIPs list per node, one container status
+  // list per template containers array and (running, ready).
   const hostIPLists = new Map<string, { ip: string }[]>();
-  const statusCache = new Map<readonly unknown[], Map<string, unknown>>();
+  const hostIPsOf = (hostIP: string): { ip: string }[] => {
+    let list = hostIPLists.get(hostIP);
+    if (!list) {
+      list = [{ ip: hostIP }];
+      hostIPLists.set(hostIP, list);
+    }
+    return list;
+  };
+  const statusCache = new Map<readonly Container[], unknown[][]>();
+  const containerStatuses = (
+    containers: readonly Container[],
+    running: boolean,
+    ready: boolean,
+  ): unknown[] => {
+    let byState = statusCache.get(containers);
+    if (!byState) {
+      byState = [];
+      statusCache.set(containers, byState);
+    }
+    const k = (running ? 2 : 0) + (ready ? 1 : 0);
+    let statuses = byState[k];
+    if (!statuses) {
+      statuses = containers.map((c) => ({
+        name: c.name,
+        image: c.image ?? "",
+        imageID: "",
+        ready,
+        restartCount: 0,
+        started: running,
+        state: running ? { running: {} } : { waiting: { reason: "ContainerCreating" } },
+      }));
+      byState[k] = statuses;
+    }
+    return statuses;
+  };
   const ips = new Map<PodDraft, string>();
   // Pass 1: keep the IPs a previous build gave pods that stay on the same node.
-  for (const d of ordered) {
-    const meta = d.pod.metadata ?? {};
-    const prev = previousIP.get(`${meta.namespace}/${meta.name}`);
-    const nodeName = d.pod.spec?.nodeName;
-    if (!prev || !nodeName || prev.node !== nodeName || d.pod.spec?.hostNetwork) continue;
-    if (pools.get(nodeName)?.reserve(prev.ip)) ips.set(d, prev.ip);
-  }
+  if (previousIP.size > 0)
+    for (const { d } of ordered) {
+      const meta = d.pod.metadata ?? {};
+      const prev = previousIP.get(`${meta.namespace}/${meta.name}`);
+      const nodeName = d.pod.spec?.nodeName;
+      if (!prev || !nodeName || prev.node !== nodeName || d.pod.spec?.hostNetwork) continue;
+      if (pools.get(nodeName)?.reserve(prev.ip)) ips.set(d, prev.ip);
+    }
   // Pass 2: everything else, in the deterministic order.
-  for (const d of ordered) {
+  for (const { d } of ordered) {
     const spec = d.pod.spec;
     const meta = d.pod.metadata ?? {};
     const nodeName = spec?.nodeName;
     const node = nodeName ? nodeByName.get(nodeName) : undefined;
-    const hostIP = node ? nodeInternalIP(node) : undefined;
+    const hostIP = nodeName ? hostIPByNode.get(nodeName) : undefined;
     let ip = ips.get(d);
     if (ip === undefined && node && hostIP) {
       if (spec?.hostNetwork) ip = hostIP;
@@ -143,55 +211,43 @@ export function assignPodIPs(
     const running = scheduled && ip !== undefined;
     const ready = running && d.health.ready;
     const containers = spec?.containers ?? [];
-    const status: PodStatus & Record<string, unknown> = {
-      phase: running ? "Running" : "Pending",
-      conditions: scheduled
-        ? scheduledConditions(running, ready)
-        : [
-            {
-              type: "PodScheduled",
-              status: "False",
-              reason: "Unschedulable",
-              message: unschedulableMessage(nodes),
-            },
-          ],
-      qosClass: "BestEffort",
-    };
-    if (hostIP) {
-      status.hostIP = hostIP;
-      let hostIPs = hostIPLists.get(hostIP);
-      if (!hostIPs) {
-        hostIPs = [{ ip: hostIP }];
-        hostIPLists.set(hostIP, hostIPs);
+    let status: PodStatus & Record<string, unknown>;
+    if (scheduled && hostIP && ip !== undefined) {
+      // The common case in one literal (same key order as below), not grown property by property.
+      status = {
+        phase: running ? "Running" : "Pending",
+        conditions: scheduledConditions(running, ready),
+        qosClass: "BestEffort",
+        hostIP,
+        hostIPs: hostIPsOf(hostIP),
+        podIP: ip,
+        podIPs: [{ ip }],
+        containerStatuses: containerStatuses(containers, running, ready),
+      };
+    } else {
+      status = {
+        phase: running ? "Running" : "Pending",
+        conditions: scheduled
+          ? scheduledConditions(running, ready)
+          : [
+              {
+                type: "PodScheduled",
+                status: "False",
+                reason: "Unschedulable",
+                message: unschedulableMessage(nodes),
+              },
+            ],
+        qosClass: "BestEffort",
+      };
+      if (hostIP) {
+        status.hostIP = hostIP;
+        status.hostIPs = hostIPsOf(hostIP);
       }
-      status.hostIPs = hostIPs;
-    }
-    if (ip !== undefined) {
-      status.podIP = ip;
-      status.podIPs = [{ ip }];
-    }
-    if (scheduled) {
-      // Pods of one template share their containers array, and so their (identical) statuses.
-      let byState = statusCache.get(containers);
-      if (!byState) {
-        byState = new Map();
-        statusCache.set(containers, byState);
+      if (ip !== undefined) {
+        status.podIP = ip;
+        status.podIPs = [{ ip }];
       }
-      const sk = `${running}/${ready}`;
-      let statuses = byState.get(sk);
-      if (!statuses) {
-        statuses = containers.map((c) => ({
-          name: c.name,
-          image: c.image ?? "",
-          imageID: "",
-          ready,
-          restartCount: 0,
-          started: running,
-          state: running ? { running: {} } : { waiting: { reason: "ContainerCreating" } },
-        }));
-        byState.set(sk, statuses);
-      }
-      status.containerStatuses = statuses;
+      if (scheduled) status.containerStatuses = containerStatuses(containers, running, ready);
     }
     d.pod.status = status;
     if (d.health.terminating) {
@@ -211,10 +267,7 @@ export function assignPodIPs(
       });
     }
   }
-  return sortByKey(
-    ordered.map((d) => d.pod),
-    (p) => `${p.metadata?.namespace}/${p.metadata?.name}`,
-  );
+  return byNamespaceName(ordered);
 }
 
 function unschedulableMessage(nodes: readonly Node[]): string {

@@ -62,6 +62,10 @@ export function schedule(
 ): void {
   const byName = new Map(nodes.map((n) => [n.metadata?.name ?? "", n]));
   const cache = new Map<string, Node[]>();
+  // Pods of one template share their nodeSelector and tolerations objects: look those up by identity
+  // first, so the JSON key is built once per template rather than once per pod.
+  const byIdentity = new Map<unknown, Map<unknown, Node[]>>();
+  const starts = new Map<string, number>();
   for (const d of drafts) {
     const spec = d.pod.spec;
     const meta = d.pod.metadata ?? {};
@@ -80,19 +84,34 @@ export function schedule(
       }
       continue;
     }
-    const key = JSON.stringify([spec.nodeSelector ?? {}, spec.tolerations ?? []]);
-    let eligible = cache.get(key);
-    if (!eligible) {
-      eligible = eligibleNodes(nodes, spec);
-      cache.set(key, eligible);
+    let byTolerations = byIdentity.get(spec.nodeSelector);
+    if (!byTolerations) {
+      byTolerations = new Map();
+      byIdentity.set(spec.nodeSelector, byTolerations);
     }
-    const prev = previousNode.get(`${meta.namespace}/${meta.name}`);
+    let eligible = byTolerations.get(spec.tolerations);
+    if (!eligible) {
+      const key = JSON.stringify([spec.nodeSelector ?? {}, spec.tolerations ?? []]);
+      eligible = cache.get(key);
+      if (!eligible) {
+        eligible = eligibleNodes(nodes, spec);
+        cache.set(key, eligible);
+      }
+      byTolerations.set(spec.tolerations, eligible);
+    }
+    // No key string per pod when there is no previous build (every cold load).
+    const prev = previousNode.size > 0 ? previousNode.get(`${meta.namespace}/${meta.name}`) : undefined;
     if (prev !== undefined && eligible.some((n) => n.metadata?.name === prev)) {
       spec.nodeName = prev;
       continue;
     }
     if (eligible.length === 0) continue;
-    const start = fnv32a(d.spreadKey) % eligible.length;
+    let h = starts.get(d.spreadKey);
+    if (h === undefined) {
+      h = fnv32a(d.spreadKey);
+      starts.set(d.spreadKey, h);
+    }
+    const start = h % eligible.length;
     spec.nodeName = eligible[(start + d.spreadIndex) % eligible.length]?.metadata?.name ?? "";
   }
 }

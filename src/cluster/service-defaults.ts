@@ -8,10 +8,11 @@
  * Returns a copy; IPs and ports are allocated later (service-ipam.ts).
  */
 import type { Service } from "../api/types.js";
+import { keepSource } from "./keep-source.js";
 
 export function defaultService(svc: Service, family: "IPv4" | "IPv6"): Service {
   // Copies of exactly what defaulting and allocation change; the input is never mutated.
-  const s: Service = { ...svc, metadata: { ...svc.metadata } };
+  const s: Service = keepSource({ ...svc, metadata: { ...svc.metadata } }, svc);
   s.apiVersion = "v1";
   s.kind = "Service";
   const spec = { ...svc.spec };

@@ -64,6 +64,11 @@ export class ServiceAllocators {
   }
 
   ipText(v: bigint): string {
+    if (this.family === 4) {
+      // formatIP's text without its BigInt shifts (once per Service).
+      const n = Number(v);
+      return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+    }
     return formatIP({ family: this.family, value: v });
   }
 }
@@ -95,7 +100,7 @@ export function allocateServices(
   const portRange = `${config.nodePortRange.min}-${config.nodePortRange.max}`;
 
   // 1. Hold what a previous build allocated (for values the new spec does not override).
-  for (const s of services) {
+  for (const s of previous.size > 0 ? services : []) {
     const key = keyOf(s);
     const prev = previous.get(key);
     if (!prev) continue;

@@ -20,7 +20,8 @@ import type {
   ReplicaSet,
   StatefulSet,
 } from "../api/types.js";
-import { assignUid, generatedName, templateHash } from "./hash.js";
+import { assignUid, generatedName, templateHash, uidFor } from "./hash.js";
+import { keepSource } from "./keep-source.js";
 import { defaultPodSpec, podSpecFromTemplate } from "./pod-defaults.js";
 import { bareHealth, type PodHealth, replicaHealth } from "./readiness.js";
 import { eligibleNodes } from "./scheduler.js";
@@ -136,19 +137,29 @@ function makePod(
   shape: PodShape,
   generateName?: string,
 ): Pod {
-  const meta: ObjectMeta = { name, namespace: ns, labels: shape.labels };
-  if (generateName !== undefined) meta.generateName = generateName;
-  if (shape.annotations) meta.annotations = shape.annotations;
-  if (shape.ownerReferences) meta.ownerReferences = shape.ownerReferences;
+  const uid = uidFor("Pod", ns, name);
+  const { labels, annotations, ownerReferences } = shape;
+  let meta: ObjectMeta;
+  // ReplicaSet pods (50 000 in the large bench) get their metadata in one literal, in the key
+  // order of the general path below, instead of growing the object one property at a time.
+  if (generateName !== undefined && ownerReferences && annotations)
+    meta = { name, namespace: ns, labels, generateName, annotations, ownerReferences, uid };
+  else if (generateName !== undefined && ownerReferences)
+    meta = { name, namespace: ns, labels, generateName, ownerReferences, uid };
+  else {
+    meta = { name, namespace: ns, labels };
+    if (generateName !== undefined) meta.generateName = generateName;
+    if (annotations) meta.annotations = annotations;
+    if (ownerReferences) meta.ownerReferences = ownerReferences;
+    meta.uid = uid;
+  }
   // Templates reaching here are defaulted already (defaultTemplate).
-  const pod: Pod = {
+  return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: meta,
     spec: podSpecFromTemplate(template.spec ?? { containers: [] }),
   };
-  assignUid(pod);
-  return pod;
 }
 
 /** Pods of a ReplicaSet (user-given or a Deployment's): `RS-xxxxx`, names sticky across reloads. */
@@ -225,6 +236,16 @@ function deploymentToReplicaSet(d: Deployment): ReplicaSet {
   return rs;
 }
 
+/** Ready, not terminating pods among drafts[from..]. */
+function readyCount(drafts: readonly PodDraft[], from: number): number {
+  let n = 0;
+  for (let i = from; i < drafts.length; i++) {
+    const h = drafts[i]?.health;
+    if (h?.ready && !h.terminating) n++;
+  }
+  return n;
+}
+
 function setWorkloadStatus(obj: { status?: Record<string, unknown> }, replicas: number, ready: number): void {
   obj.status = {
     observedGeneration: 1,
@@ -256,7 +277,7 @@ export function expandWorkloads(
   }
 
   for (const p of input.pods) {
-    const pod: Pod = structuredClone(p);
+    const pod: Pod = keepSource(structuredClone(p), p);
     const health = bareHealth(p);
     const meta = pod.metadata ?? {};
     meta.namespace ??= "default";
@@ -270,7 +291,7 @@ export function expandWorkloads(
 
   for (const d0 of input.deployments) {
     // Shallow copies: the input is never mutated, untouched nested values are shared.
-    const d: Deployment = { ...d0, metadata: { ...d0.metadata }, spec: { ...d0.spec } };
+    const d: Deployment = keepSource({ ...d0, metadata: { ...d0.metadata }, spec: { ...d0.spec } }, d0);
     assignUid(d);
     const spec = d.spec ?? {};
     spec.replicas ??= 1;
@@ -286,7 +307,7 @@ export function expandWorkloads(
     const rs = deploymentToReplicaSet(d);
     const before = drafts.length;
     replicaSetPods(rs, d.metadata ?? {}, book, drafts, isSystem(d.metadata));
-    const ready = drafts.slice(before).filter((x) => x.health.ready && !x.health.terminating).length;
+    const ready = readyCount(drafts, before);
     setWorkloadStatus(d, spec.replicas, ready);
     setWorkloadStatus(rs, spec.replicas, ready);
     if (rs.status) rs.status.fullyLabeledReplicas = spec.replicas;
@@ -295,7 +316,7 @@ export function expandWorkloads(
   }
 
   for (const r0 of input.replicaSets) {
-    const rs: ReplicaSet = { ...r0, metadata: { ...r0.metadata }, spec: { ...r0.spec } };
+    const rs: ReplicaSet = keepSource({ ...r0, metadata: { ...r0.metadata }, spec: { ...r0.spec } }, r0);
     assignUid(rs);
     const spec = rs.spec ?? {};
     spec.replicas ??= 1;
@@ -303,14 +324,14 @@ export function expandWorkloads(
     rs.spec = spec;
     const before = drafts.length;
     replicaSetPods(rs, rs.metadata ?? {}, book, drafts, isSystem(rs.metadata));
-    const ready = drafts.slice(before).filter((x) => x.health.ready && !x.health.terminating).length;
+    const ready = readyCount(drafts, before);
     setWorkloadStatus(rs, spec.replicas, ready);
     if (rs.status) rs.status.fullyLabeledReplicas = spec.replicas;
     out.replicaSets.push(rs);
   }
 
   for (const s0 of input.statefulSets) {
-    const s: StatefulSet = { ...s0, metadata: { ...s0.metadata }, spec: { ...s0.spec } };
+    const s: StatefulSet = keepSource({ ...s0, metadata: { ...s0.metadata }, spec: { ...s0.spec } }, s0);
     assignUid(s);
     const meta = s.metadata ?? {};
     const ns = meta.namespace ?? "default";
@@ -357,7 +378,7 @@ export function expandWorkloads(
   }
 
   for (const ds0 of input.daemonSets) {
-    const ds: DaemonSet = { ...ds0, metadata: { ...ds0.metadata }, spec: { ...ds0.spec } };
+    const ds: DaemonSet = keepSource({ ...ds0, metadata: { ...ds0.metadata }, spec: { ...ds0.spec } }, ds0);
     assignUid(ds);
     const meta = ds.metadata ?? {};
     const ns = meta.namespace ?? "default";

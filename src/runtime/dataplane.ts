@@ -3,7 +3,7 @@
  * snapshot. It plays kube-proxy (service frontends → endpoints), the CNI's
  * policy enforcement (every connection judged by the policy engine after
  * service translation, on the same verdicts `michi check` prints) and the
- * kubelet (pod runtimes).
+ * kubelet (pod runtimes, managed by pod-manager.ts).
  *
  * Enforcement points:
  * - a service frontend judges after it picks the backend, then hands the
@@ -19,14 +19,7 @@ import { createSocket, type RemoteInfo, type Socket as UdpSocket } from "node:dg
 import { connect, type Socket } from "node:net";
 import type { Pod } from "../api/types.js";
 import type { AddressMap } from "../cluster/address-map.js";
-import type { PodIdentity } from "../pods/agnhost.js";
-import {
-  COMMAND_ANNOTATION,
-  type PodBackendKind,
-  PodRuntime,
-  podPorts,
-  portKey,
-} from "../pods/pod-runtime.js";
+import { type PodRuntime, portKey } from "../pods/pod-runtime.js";
 import type { Verdict } from "../policy/verdict.js";
 import { Balancer } from "../service/balancer.js";
 import { clusterEndpoints, selectEndpoints } from "../service/endpoint-selection.js";
@@ -36,11 +29,13 @@ import { createUdpFlowTable, type UdpFlowTable } from "../service/udp-flows.js";
 import type { FlowInput, FlowLog, FlowVerdict } from "./flows.js";
 import { type BindFailure, ListenerPool, type ListenerSpec, listenerKey } from "./listener-pool.js";
 import { type PeerInfo, policyPeer, resolvePeer } from "./peers.js";
+import { PodManager, type PodRole, podKeyOf, type RuntimeEntry } from "./pod-manager.js";
 import { localPort, type PortRule } from "./port-rule.js";
 import type { Snapshot } from "./snapshot.js";
 
+export { type PodRole, podKeyOf, podRole } from "./pod-manager.js";
+
 export type DenyAction = "drop" | "reject";
-export type PodRole = "dns" | "ingress";
 
 export interface DataPlaneOptions {
   addressMap: AddressMap;
@@ -71,48 +66,31 @@ interface UdpFlow {
   local?: (msg: Buffer) => void;
 }
 
-interface RuntimeEntry {
-  rt: PodRuntime;
-  signature: string;
-  stopRole?: () => Promise<void>;
-}
-
-export function podRole(pod: Pod): PodRole | undefined {
-  const ns = pod.metadata?.namespace;
-  const labels = pod.metadata?.labels ?? {};
-  if (ns === "kube-system" && labels["k8s-app"] === "kube-dns") return "dns";
-  if (
-    ns === "ingress-nginx" &&
-    labels["app.kubernetes.io/name"] === "ingress-nginx" &&
-    labels["app.kubernetes.io/component"] === "controller"
-  ) {
-    return "ingress";
-  }
-  return undefined;
-}
-
-export function podKeyOf(pod: Pod): string {
-  return `${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name ?? ""}`;
-}
-
 export class DataPlane {
   snapshot: Snapshot | undefined;
   readonly pool = new ListenerPool();
   readonly balancer = new Balancer();
-  readonly runtimes = new Map<string, RuntimeEntry>();
+  readonly pods: PodManager;
   private readonly udpTables = new Map<string, UdpFlowTable<UdpFlow>>();
   private readonly held = new Set<Socket>();
   private readonly upstreams = new Set<Socket>();
-  private readonly stopping = new Set<Promise<void>>();
   private readonly peerCache = new Map<string, PeerInfo>();
   private peerCacheFor: Snapshot | undefined;
-  /** Pods whose server could not start, and why. */
-  readonly podErrors = new Map<string, string>();
   /** Listener keys → what they serve, for the "what serves where" table. */
   served = new Map<string, string>();
   conflicts: string[] = [];
 
-  constructor(readonly options: DataPlaneOptions) {}
+  constructor(readonly options: DataPlaneOptions) {
+    this.pods = new PodManager(options);
+  }
+
+  get runtimes(): ReadonlyMap<string, RuntimeEntry> {
+    return this.pods.runtimes;
+  }
+
+  get podErrors(): ReadonlyMap<string, string> {
+    return this.pods.podErrors;
+  }
 
   /**
    * Swaps in a snapshot: new pods start before the swap (so the first
@@ -121,9 +99,9 @@ export class DataPlane {
    * handlers replaced.
    */
   async apply(snap: Snapshot): Promise<BindFailure[]> {
-    const retire = await this.startPods(snap);
+    const retire = await this.pods.startPods(snap);
     this.snapshot = snap;
-    await this.retirePods(retire);
+    this.pods.retirePods(retire);
     return this.pool.sync(this.listenerSpecs(snap));
   }
 
@@ -133,8 +111,7 @@ export class DataPlane {
     await this.pool.close(500);
     for (const s of this.upstreams) s.destroy();
     for (const t of this.udpTables.values()) t.clear();
-    await Promise.all([...[...this.runtimes.values()].map((e) => this.stopRuntime(e)), ...this.stopping]);
-    this.runtimes.clear();
+    await this.pods.close();
   }
 
   local(modelIP: string): string | undefined {
@@ -154,119 +131,6 @@ export class DataPlane {
       this.peerCache.set(key, p);
     }
     return p;
-  }
-
-  // ------------------------------------------------------------------ pods
-
-  private wantedPods(snap: Snapshot): Map<string, Pod> {
-    const want = new Map<string, Pod>();
-    for (const pod of snap.state.pods) {
-      const phase = pod.status?.phase;
-      if (!pod.status?.podIP || phase === "Succeeded" || phase === "Failed") continue;
-      want.set(podKeyOf(pod), pod);
-    }
-    return want;
-  }
-
-  /** Starts pods new in `snap`, updates kept ones; returns the entries to retire after the swap. */
-  private async startPods(snap: Snapshot): Promise<RuntimeEntry[]> {
-    const want = this.wantedPods(snap);
-    const retire: RuntimeEntry[] = [];
-    const replaced: RuntimeEntry[] = [];
-    for (const [key, e] of this.runtimes) {
-      const pod = want.get(key);
-      if (!pod) retire.push(e);
-      else if (this.signature(pod) !== e.signature) replaced.push(e);
-    }
-    // A pod whose IP, ports or command changed is recreated: the old one must free its address first.
-    for (const e of replaced) this.runtimes.delete(e.rt.key);
-    await Promise.all(replaced.map((e) => this.stopRuntime(e, 0)));
-    const starting: Promise<void>[] = [];
-    for (const [key, pod] of want) {
-      const existing = this.runtimes.get(key);
-      if (existing) existing.rt.update(pod, this.identity(pod, snap));
-      else starting.push(this.startRuntime(key, pod, snap));
-    }
-    await Promise.all(starting);
-    return retire;
-  }
-
-  /** Deleted pods drain in the background for their grace period, as the kubelet lets them. */
-  private async retirePods(retire: readonly RuntimeEntry[]): Promise<void> {
-    for (const e of retire) {
-      this.runtimes.delete(e.rt.key);
-      const stop = this.stopRuntime(e);
-      this.stopping.add(stop);
-      stop.finally(() => this.stopping.delete(stop));
-    }
-  }
-
-  private signature(pod: Pod): string {
-    const ports = podPorts(pod)
-      .map((p) => portKey(p.port, p.protocol))
-      .join(",");
-    return [
-      pod.status?.podIP,
-      this.kindOf(pod),
-      podRole(pod) ?? "",
-      ports,
-      pod.metadata?.annotations?.[COMMAND_ANNOTATION] ?? "",
-    ].join("|");
-  }
-
-  private kindOf(pod: Pod): PodBackendKind {
-    if (podRole(pod)) return "server";
-    if (pod.metadata?.annotations?.[COMMAND_ANNOTATION]) return "command";
-    return "agnhost";
-  }
-
-  private identity(pod: Pod, _snap: Snapshot): PodIdentity {
-    const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-    return {
-      name: pod.metadata?.name ?? "",
-      namespace: pod.metadata?.namespace ?? "default",
-      ip: pod.status?.podIP ?? "",
-      node: pod.spec?.nodeName ?? "",
-      ready,
-    };
-  }
-
-  private async startRuntime(key: string, pod: Pod, snap: Snapshot): Promise<void> {
-    const localIP = this.local(pod.status?.podIP ?? "");
-    if (!localIP) {
-      this.options.log?.(
-        `pod ${key}: IP ${pod.status?.podIP} has no local address in the address map; not served`,
-      );
-      return;
-    }
-    const kind = this.kindOf(pod);
-    const rt = new PodRuntime(pod, this.identity(pod, snap), localIP, podPorts(pod), kind);
-    const entry: RuntimeEntry = { rt, signature: this.signature(pod) };
-    this.runtimes.set(key, entry);
-    if (kind === "agnhost") return;
-    try {
-      await rt.allocateInternal();
-      const role = podRole(pod);
-      if (role && this.options.startRoleServer) {
-        entry.stopRole = await this.options.startRoleServer(rt, role);
-        return;
-      }
-      const command = pod.metadata?.annotations?.[COMMAND_ANNOTATION];
-      if (command) {
-        const env = { ...(this.options.commandEnv?.(pod, snap) ?? {}), ...rt.bindEnv() };
-        const policy = pod.spec?.restartPolicy ?? "Always";
-        rt.startCommand(command, env, policy, this.options.backoffScale);
-      }
-    } catch (err) {
-      // A pod whose server cannot start is a crashing container, not a reason to stop serving the rest.
-      this.podErrors.set(key, (err as Error).message);
-      this.options.log?.(`pod ${key}: cannot start: ${(err as Error).message}`);
-    }
-  }
-
-  private async stopRuntime(e: RuntimeEntry, graceMs = 2000): Promise<void> {
-    await e.stopRole?.().catch(() => {});
-    await e.rt.stop(graceMs);
   }
 
   // ------------------------------------------------------------- listeners

@@ -127,6 +127,9 @@ async function startUpOnce(cfg: UpConfig): Promise<Up> {
     err += d.toString();
   });
   const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
+  exited.then(() => {
+    if (proc.exitCode !== 0 && proc.exitCode !== null) rmSync(stateDir, { recursive: true, force: true });
+  });
   await new Promise<void>((res, rej) => {
     const t = setTimeout(() => rej(new Error(`michi up not ready in 45 s:\n${out}\n${err}`)), 45_000);
     const check = () => {

@@ -80,6 +80,7 @@ spec:
 
 let up: Up;
 let dir: string;
+let mdir: string;
 
 /** Gone, or a zombie waiting for a PID 1 that does not reap (containers). */
 function alive(pid: number): boolean {
@@ -92,13 +93,13 @@ function alive(pid: number): boolean {
 
 beforeAll(async () => {
   dir = writeManifests({ "server.js": SERVER_JS });
-  const mdir = writeManifests({ "app.yaml": manifests(dir) });
+  mdir = writeManifests({ "app.yaml": manifests(dir) });
   up = await startUp({ block: BLOCK, paths: [mdir], extra: ["--backoff-scale", "0.01"] });
 });
 
 afterAll(async () => {
   if (up && up.proc.exitCode === null) await up.stop();
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of [dir, mdir, up?.stateDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 async function logs(pod: string): Promise<string> {
@@ -183,5 +184,21 @@ describe("lifecycle", () => {
     const r = await rawHttp(app.local, 8080, { timeoutMs: 500 });
     expect(r).toEqual({ ok: false, error: "ECONNREFUSED" });
     expect(up.stdout()).toContain("michi: stopped");
+  });
+});
+
+describe("output to a closed pipe (michi up | head)", () => {
+  it("keeps serving and still stops cleanly on SIGTERM", async () => {
+    const mdir2 = writeManifests({ "app.yaml": manifests(dir) });
+    const other = await startUp({ block: BLOCK + 20, paths: [mdir2] });
+    try {
+      // The reader goes away, as `head` does after its lines.
+      other.proc.stdout?.destroy();
+      other.proc.stderr?.destroy();
+      expect((await fetch(`${other.server}/readyz`)).status).toBe(200);
+      expect(await other.stop("SIGTERM")).toBe(0);
+    } finally {
+      rmSync(mdir2, { recursive: true, force: true });
+    }
   });
 });

@@ -74,9 +74,13 @@ export function validateLabels(labels: unknown, path: Path): FieldError[] {
   if (!isRecord(labels)) return [];
   const errs: FieldError[] = [];
   for (const [k, v] of Object.entries(labels)) {
+    const keyErrs = isQualifiedName(k);
+    const valueErrs = typeof v === "string" ? isValidLabelValue(v) : [];
+    if (keyErrs.length === 0 && valueErrs.length === 0) continue;
+    // The path (text and segments) only for a label with an error: every label of every object passes here.
     const at = path.at([...path.segments, k]);
-    errs.push(...validateLabelName(k, at));
-    if (typeof v === "string") for (const m of isValidLabelValue(v)) errs.push(invalid(at, v, m));
+    for (const m of keyErrs) errs.push(invalid(at, k, m));
+    for (const m of valueErrs) errs.push(invalid(at, v as string, m));
   }
   return errs;
 }

@@ -50,14 +50,23 @@ function goType(schema: Schema): string {
   return "struct";
 }
 
-function accepts(schema: Schema, seen: Seen): boolean {
-  if (seen.kind === "null") return true;
-  if (schema === "string") return seen.kind === "string";
-  if (schema === "bool") return seen.kind === "bool";
-  if (schema === "int") return seen.kind === "number" && seen.integral;
-  if (schema === "intOrString") return seen.kind === "string" || (seen.kind === "number" && seen.integral);
-  if ("list" in schema) return seen.kind === "array";
-  return seen.kind === "object";
+/**
+ * Whether Go's decoding accepts `value` for `schema` (null always does). Checked for every field of
+ * every object, so it builds nothing; inspect() describes the value only for an error.
+ */
+function acceptsValue(schema: Schema, value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  const t = typeof value;
+  if (schema === "string") return t === "string";
+  if (schema === "bool") return t === "boolean";
+  if (schema === "int") return t === "number" && isInt32(value as number);
+  if (schema === "intOrString") return t === "string" || (t === "number" && isInt32(value as number));
+  if ("list" in schema) return Array.isArray(value);
+  return t !== "string" && t !== "number" && t !== "boolean" && !Array.isArray(value);
+}
+
+function isInt32(n: number): boolean {
+  return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647;
 }
 
 function explain(schema: Schema, seen: Seen): string {
@@ -124,8 +133,8 @@ export function checkTypes(
   if (!schema) return [];
   const errs: FieldError[] = [];
   const walk = (value: unknown, s: Schema, at: Cursor | undefined): void => {
-    let seen = inspect(value, undefined);
-    if (!accepts(s, seen)) {
+    if (!acceptsValue(s, value)) {
+      let seen = inspect(value, undefined);
       const segs = segmentsOf(at);
       const source = yaml11 && segs.length > 0 ? yaml11()?.get(formatFieldPath(segs)) : undefined;
       if (source !== undefined) seen = inspect(value, source);
@@ -137,7 +146,7 @@ export function checkTypes(
       });
       return;
     }
-    if (typeof s === "string" || seen.kind === "null") return;
+    if (typeof s === "string" || value === null || value === undefined) return;
     if ("list" in s) {
       const items = value as unknown[];
       for (let i = 0; i < items.length; i++) walk(items[i], s.list, { parent: at, seg: i, isKey: false });

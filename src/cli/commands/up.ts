@@ -147,12 +147,23 @@ export function register(program: Command): void {
       throw err;
     }
     // Last line of defence: a bug on one connection must not take the whole network down.
-    process.on("uncaughtException", (err) =>
-      process.stderr.write(`michi: internal error (still serving): ${err.stack ?? err}\n`),
-    );
-    process.on("unhandledRejection", (err) =>
-      process.stderr.write(`michi: internal error (still serving): ${String(err)}\n`),
-    );
+    // Output may go to a pipe that closes (`michi up | head`): losing the log must not stop the network,
+    // and reporting a write error must not write to the broken stream again.
+    const quiet = () => {};
+    process.stdout.on("error", quiet);
+    process.stderr.on("error", quiet);
+    const report = (err: unknown) => {
+      if ((err as NodeJS.ErrnoException)?.code === "EPIPE") return;
+      try {
+        process.stderr.write(
+          `michi: internal error (still serving): ${(err as Error)?.stack ?? String(err)}\n`,
+        );
+      } catch {
+        // stderr is gone too.
+      }
+    };
+    process.on("uncaughtException", report);
+    process.on("unhandledRejection", report);
     const server = `http://${up.uiAddress?.host}:${up.uiAddress?.port}`;
     writeUpRecord({ server, token: up.token, pid: process.pid, startedAt: new Date().toISOString() });
     process.stdout.write(formatReadyReport(up, server, Date.now() - started));
@@ -175,7 +186,8 @@ export function register(program: Command): void {
       process.once("SIGINT", () => stop("SIGINT"));
       process.once("SIGTERM", () => stop("SIGTERM"));
     });
-    process.stdout.write("michi: stopped\n");
-    process.exitCode = 0;
+    // Everything is closed; exit now rather than wait on whatever a dependency left referenced.
+    process.stdout.write("michi: stopped\n", () => process.exit(0));
+    setTimeout(() => process.exit(0), 200).unref();
   });
 }

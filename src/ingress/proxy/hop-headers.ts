@@ -18,9 +18,15 @@ export function isHopHeader(name: string): boolean {
   return HOP.has(name);
 }
 
+// The values nearly every message carries, parsed once.
+const KEEP_ALIVE: ReadonlySet<string> = new Set(["keep-alive"]);
+const CLOSE: ReadonlySet<string> = new Set(["close"]);
+
 /** Names listed in Connection (lower-case), which are hop-by-hop for this message only. */
-export function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+export function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
+  if (value === "keep-alive") return KEEP_ALIVE;
+  if (value === "close") return CLOSE;
   const v = Array.isArray(value) ? value.join(",") : value;
   const out = new Set<string>();
   for (const t of v.split(",")) {

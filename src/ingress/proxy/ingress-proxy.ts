@@ -185,9 +185,9 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
         inFlight--;
         if (inFlight === 0 && drained) drained();
         const now = performance.now();
-        const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} (${d.rule.pathType})` : "";
         metrics.observe(d, req.method ?? "", res.statusCode, (now - started) / 1000);
         if (opts.onAccessLog) {
+          const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} (${d.rule.pathType})` : "";
           log({
             time: new Date(),
             remoteAddr: req.socket.remoteAddress ?? "-",
@@ -523,7 +523,9 @@ function upstreamHeaders(
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   const conn = connectionTokens(req.headers.connection);
-  for (const [k, v] of Object.entries(req.headers)) {
+  const h = req.headers;
+  for (const k in h) {
+    const v = h[k];
     if (
       v === undefined ||
       isHopHeader(k) ||
@@ -543,7 +545,8 @@ function upstreamHeaders(
       continue;
     out[k] = v;
   }
-  const remote = (req.socket.remoteAddress ?? "").replace(/^::ffff:(?=\d+\.)/, "");
+  const addr = req.socket.remoteAddress ?? "";
+  const remote = addr.startsWith("::ffff:") ? addr.replace(/^::ffff:(?=\d+\.)/, "") : addr;
   const host = hostOf(req);
   out.host = d.upstreamHost ?? host;
   out["x-request-id"] = requestId;
@@ -557,7 +560,7 @@ function upstreamHeaders(
   out["x-forwarded-proto"] = scheme;
   out["x-forwarded-scheme"] = scheme;
   out["x-scheme"] = scheme;
-  for (const [k, v] of Object.entries(d.upstreamHeaders)) out[k] = v;
+  for (const k in d.upstreamHeaders) out[k] = d.upstreamHeaders[k];
   return out;
 }
 

@@ -33,9 +33,17 @@ interface Histogram {
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
+/** The two series one request updates, found without building label strings once seen. */
+interface SeriesPair {
+  requests: Series;
+  duration: Histogram;
+}
+
 export class IngressMetrics {
   private readonly requests = new Map<string, Series>();
   private readonly durations = new Map<string, Histogram>();
+  /** common labels → canary → method → status → series (hot-path lookup). */
+  private readonly byLabels = new Map<string, Map<string, Map<string, Map<number, SeriesPair>>>>();
   private reloads = 0;
   private lastTable: unknown;
   /** Label text per matched location (with / without a backend): built once, not per request. */
@@ -59,23 +67,48 @@ export class IngressMetrics {
     const method = METHODS.has(rawMethod) ? rawMethod : "OTHER";
     const common = this.common(d);
     const canary = d.canary?.used ? d.canary.ingress : "";
+    let byCanary = this.byLabels.get(common);
+    if (!byCanary) {
+      byCanary = new Map();
+      this.byLabels.set(common, byCanary);
+    }
+    let byMethod = byCanary.get(canary);
+    if (!byMethod) {
+      byMethod = new Map();
+      byCanary.set(canary, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let pair = byStatus.get(status);
+    if (!pair) {
+      pair = this.series(common, canary, method, status);
+      byStatus.set(status, pair);
+    }
+    pair.requests.count++;
+    const h = pair.duration;
+    for (let i = 0; i < BUCKETS.length; i++)
+      if (seconds <= (BUCKETS[i] as number)) h.buckets[i] = (h.buckets[i] ?? 0) + 1;
+    h.sum += seconds;
+    h.count++;
+  }
+
+  private series(common: string, canary: string, method: string, status: number): SeriesPair {
     const rk = `${common},canary="${esc(canary)}",method="${method}",status="${status}"`;
     let s = this.requests.get(rk);
     if (!s) {
       s = { labels: rk, count: 0 };
       this.requests.set(rk, s);
     }
-    s.count++;
     const hk = `${common},method="${method}",status="${status}"`;
     let h = this.durations.get(hk);
     if (!h) {
       h = { labels: hk, buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
       this.durations.set(hk, h);
     }
-    for (let i = 0; i < BUCKETS.length; i++)
-      if (seconds <= (BUCKETS[i] as number)) h.buckets[i] = (h.buckets[i] ?? 0) + 1;
-    h.sum += seconds;
-    h.count++;
+    return { requests: s, duration: h };
   }
 
   /** Counts table generations actually used by requests (a reload in ingress-nginx terms). */

@@ -3,17 +3,17 @@
  * (undici's Pool, one per upstream address) driven through undici's
  * low-level dispatch handler, so a proxied request costs no http.Agent
  * bookkeeping, no ClientRequest/IncomingMessage objects and no stream
- * piping. Used for requests without a body to plain-HTTP upstreams (the
+ * piping. Used for bodyless GET/HEAD requests to plain-HTTP upstreams (the
  * common case); everything else keeps Node's http client.
  *
- * Timing follows the http.request path it replaces: one timer, first the
- * connect timeout (queueing + connecting + writing the request), then the
- * read timeout as an idle timer refreshed by every response chunk. Errors
+ * Timing follows the http.request path it replaces: the connect timeout
+ * covers queueing, connecting and writing the request; then the read
+ * timeout runs as an idle timer refreshed by every response chunk. Errors
  * carry the codes that path produced (ECONNREFUSED…, ECONNRESET for a
  * socket the upstream closed, MICHI_UPSTREAM_TIMEOUT for timeouts).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { Pool } from "undici";
+import { type Dispatcher, Pool } from "undici";
 
 export const UPSTREAM_TIMEOUT = "MICHI_UPSTREAM_TIMEOUT";
 
@@ -88,14 +88,20 @@ export function foldRawHeaders(raw: Buffer[]): IncomingHttpHeaders {
   return out;
 }
 
+function reset(cause: Error): NodeJS.ErrnoException {
+  const e: NodeJS.ErrnoException = new Error(cause.message, { cause });
+  e.code = "ECONNRESET";
+  return e;
+}
+
+/** undici's error codes → the ones Node's http client gave for the same failure. */
 function nodeError(err: NodeJS.ErrnoException): NodeJS.ErrnoException {
   switch (err.code) {
     case "UND_ERR_SOCKET":
-    case "UND_ERR_CLOSED": {
-      const e: NodeJS.ErrnoException = new Error(err.message, { cause: err });
-      e.code = "ECONNRESET";
-      return e;
-    }
+      // The upstream closed the connection (Node: "socket hang up", ECONNRESET); a malformed answer stays a plain 502.
+      return err.message === "bad response" || err.message === "bad upgrade" ? err : reset(err);
+    case "UND_ERR_CLOSED":
+      return reset(err);
     case "UND_ERR_CONNECT_TIMEOUT":
     case "UND_ERR_HEADERS_TIMEOUT":
     case "UND_ERR_BODY_TIMEOUT":
@@ -148,17 +154,19 @@ class PooledHandler implements PooledRequest {
 
   // undici's dispatch handler (callback form).
   onConnect(abort: (err?: Error) => void): void {
+    // Already answered (timed out or the client left while queued): undici drops the request, keeping the connection.
+    if (this.done) throw new Error("request no longer wanted");
     this.abortFn = abort;
   }
 
+  /** The request is written (so the connection is up): the read timeout takes over. */
   onRequestSent(): void {
-    if (this.done) return;
-    clearTimeout(this.timer);
-    this.rearm();
+    if (!this.done) this.rearm();
   }
 
   private readTimer: NodeJS.Timeout | undefined;
 
+  /** (Re)starts the read timeout, an idle timer like nginx's proxy_read_timeout. */
   private rearm(): void {
     clearTimeout(this.timer);
     if (this.readTimer) this.readTimer.refresh();
@@ -199,11 +207,29 @@ class PooledHandler implements PooledRequest {
   }
 }
 
-/** Keep-alive pools per upstream address (ingress-nginx: keepalive 320, 60 s idle). */
+/**
+ * Keep-alive pools per upstream address (ingress-nginx: 60 s idle). Pools
+ * left without connections or requests (endpoints that went away) are
+ * dropped once a minute, so churning pods do not accumulate pools.
+ */
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly localAddress?: string) {}
+  constructor(private readonly localAddress?: string) {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  private sweep(): void {
+    for (const [key, pool] of this.pools) {
+      const s = pool.stats;
+      if (s.connected === 0 && s.pending === 0 && s.running === 0 && s.queued === 0) {
+        this.pools.delete(key);
+        pool.close().catch(() => undefined);
+      }
+    }
+  }
 
   request(o: PooledOptions, sink: PooledSink): PooledRequest {
     const key = `${o.host}:${o.port}`;
@@ -218,27 +244,25 @@ export class UpstreamPools {
         // The handler's own timer enforces connect and read timeouts.
         headersTimeout: 0,
         bodyTimeout: 0,
-        connect: {
-          timeout: 0,
-          noDelay: true,
-          ...(this.localAddress ? { localAddress: this.localAddress } : {}),
-        },
+        connect: { timeout: 0, noDelay: true },
+        ...(this.localAddress ? { localAddress: this.localAddress } : {}),
       });
       this.pools.set(key, pool);
     }
     const handler = new PooledHandler(sink, o.connectTimeoutMs, o.readTimeoutMs);
-    pool.dispatch(
-      {
-        method: o.method as "GET",
-        path: o.path,
-        headers: o.headers as Record<string, string | string[]>,
-      },
-      handler,
-    );
+    const dispatchOpts = {
+      method: o.method,
+      path: o.path,
+      headers: o.headers as Record<string, string | string[]>,
+      // (Only TLS uses it; given, undici skips deriving it from the Host header on every request.)
+      servername: o.host,
+    };
+    pool.dispatch(dispatchOpts as Dispatcher.DispatchOptions, handler);
     return handler;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
