@@ -37,6 +37,8 @@ export async function startRoleServer(
     ...(http ? { http } : {}),
     ...(https ? { https } : {}),
     localAddress: rt.localIP,
+    // The proxy listens on internal ports; clients reach it on the pod's model ports 80/443.
+    ports: { http: 80, https: 443 },
     getSnapshot: () => up.snapshot,
     // ingress-nginx sends to endpoints directly (not through the ClusterIP): the pod's own address.
     upstream: (ep) => {

@@ -45,6 +45,8 @@ export interface IngressRoleOptions {
   localAddress: string;
   getSnapshot: () => Snapshot | undefined;
   upstream: (ep: { ip: string; port: number }) => { host: string; port: number };
+  /** The controller pod's model ports (80/443): what X-Forwarded-Port and ssl-redirect Locations name, as in a cluster. */
+  ports?: { http: number; https: number };
 }
 
 export async function startIngressRole(o: IngressRoleOptions): Promise<() => Promise<void>> {
@@ -59,6 +61,7 @@ export async function startIngressRole(o: IngressRoleOptions): Promise<() => Pro
     },
     upstream: o.upstream,
     localAddress: o.localAddress,
+    ...(o.ports ? { ports: o.ports } : {}),
   });
   return () => proxy.close(1000);
 }
