@@ -198,10 +198,11 @@ function replicaSetPods(
   }
 }
 
+/** `d.spec.template` is defaulted already (expandWorkloads): the ReplicaSet shares its pod spec. */
 function deploymentToReplicaSet(d: Deployment): ReplicaSet {
   const meta = d.metadata ?? {};
   const ns = meta.namespace ?? "default";
-  const template = defaultTemplate(d.spec?.template);
+  const template = d.spec?.template ?? defaultTemplate(undefined);
   const hash = templateHash(template);
   const replicas = replicasOf(d.spec);
   const labels = { ...template.metadata?.labels, [POD_TEMPLATE_HASH]: hash };

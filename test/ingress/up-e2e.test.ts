@@ -70,6 +70,12 @@ describe("michi up: ingress over HTTPS", () => {
         "10.192.0.0/24",
         "--lb-cidr",
         "10.192.1.0/24",
+        // NodePorts also listen on the host address: one of our own, so parallel test files never collide.
+        "--host-ip",
+        "127.192.255.1",
+        // Tests never send traffic off the machine.
+        "--dns-upstreams",
+        "none",
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
