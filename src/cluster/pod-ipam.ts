@@ -52,41 +52,65 @@ class NodePool {
   }
 }
 
-interface Ordered {
-  d: PodDraft;
-  system: boolean;
-  /** namespace/name, built once per pod for both orders. */
-  k: string;
+/**
+ * Compares the keys `${ns1}/${n1}` and `${ns2}/${n2}` (UTF-16 order) without building them:
+ * 50 000 pods are sorted twice, and key strings would be that many more objects for the GC.
+ */
+export function compareNsName(ns1: string, n1: string, ns2: string, n2: string): number {
+  if (ns1 === ns2) return n1 < n2 ? -1 : n1 > n2 ? 1 : 0;
+  const l = Math.min(ns1.length, ns2.length);
+  for (let i = 0; i < l; i++) {
+    const c1 = ns1.charCodeAt(i);
+    const c2 = ns2.charCodeAt(i);
+    if (c1 !== c2) return c1 < c2 ? -1 : 1;
+  }
+  // One namespace is a prefix of the other: its "/" meets the other's next character.
+  const c1 = ns1.length === l ? 0x2f : ns1.charCodeAt(l);
+  const c2 = ns2.length === l ? 0x2f : ns2.charCodeAt(l);
+  if (c1 !== c2) return c1 < c2 ? -1 : 1;
+  // A namespace with a "/" in it (never valid): compare the keys themselves.
+  const k1 = `${ns1}/${n1}`;
+  const k2 = `${ns2}/${n2}`;
+  return k1 < k2 ? -1 : k1 > k2 ? 1 : 0;
 }
 
-/** Allocation order: michi's system pods first, then namespace/name (stable for equal keys). */
-function allocationOrder(drafts: readonly PodDraft[]): Ordered[] {
-  const keyed = drafts.map((d) => ({
-    d,
-    system: d.pod.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true",
-    k: `${d.pod.metadata?.namespace}/${d.pod.metadata?.name}`,
-  }));
-  keyed.sort((a, b) => (a.system !== b.system ? (a.system ? -1 : 1) : a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed;
+function byNsName(a: PodDraft, b: PodDraft): number {
+  const x = a.pod.metadata;
+  const y = b.pod.metadata;
+  return compareNsName(String(x?.namespace), String(x?.name), String(y?.namespace), String(y?.name));
+}
+
+/**
+ * Allocation order: michi's system pods first, then namespace/name (stable for equal keys).
+ * Returned as its two sorted runs.
+ */
+function allocationOrder(drafts: readonly PodDraft[]): { system: PodDraft[]; rest: PodDraft[] } {
+  const system: PodDraft[] = [];
+  const rest: PodDraft[] = [];
+  for (const d of drafts) {
+    if (d.pod.metadata?.annotations?.[SYSTEM_ANNOTATION] === "true") system.push(d);
+    else rest.push(d);
+  }
+  system.sort(byNsName);
+  rest.sort(byNsName);
+  return { system, rest };
 }
 
 /** The allocation order re-sorted by namespace/name alone: a merge of its two sorted runs. */
-function byNamespaceName(ordered: readonly Ordered[]): Pod[] {
-  let split = 0;
-  while (split < ordered.length && ordered[split]?.system) split++;
-  const out: Pod[] = new Array(ordered.length);
+function byNamespaceName(system: readonly PodDraft[], rest: readonly PodDraft[]): Pod[] {
+  const out: Pod[] = new Array(system.length + rest.length);
   let i = 0;
-  let j = split;
+  let j = 0;
   let n = 0;
-  while (i < split || j < ordered.length) {
-    const a = i < split ? ordered[i] : undefined;
-    const b = j < ordered.length ? ordered[j] : undefined;
+  while (i < system.length || j < rest.length) {
+    const a = system[i];
+    const b = rest[j];
     // Equal keys keep the system pod first, as a stable sort of the allocation order would.
-    if (a && (!b || a.k <= b.k)) {
-      out[n++] = a.d.pod;
+    if (a && (!b || byNsName(a, b) <= 0)) {
+      out[n++] = a.pod;
       i++;
     } else if (b) {
-      out[n++] = b.d.pod;
+      out[n++] = b.pod;
       j++;
     }
   }
@@ -134,7 +158,8 @@ export function assignPodIPs(
     const c = n.spec?.podCIDR ? parseCIDR(n.spec.podCIDR) : undefined;
     if (c) pools.set(name, new NodePool(c));
   }
-  const ordered = allocationOrder(drafts);
+  const runs = allocationOrder(drafts);
+  const ordered = runs.system.concat(runs.rest);
   // Shared between pods (the state is immutable): one hostIPs list per node, one container status
   // list per template containers array and (running, ready).
   const hostIPLists = new Map<string, { ip: string }[]>();
@@ -176,7 +201,7 @@ export function assignPodIPs(
   const ips = new Map<PodDraft, string>();
   // Pass 1: keep the IPs a previous build gave pods that stay on the same node.
   if (previousIP.size > 0)
-    for (const { d } of ordered) {
+    for (const d of ordered) {
       const meta = d.pod.metadata ?? {};
       const prev = previousIP.get(`${meta.namespace}/${meta.name}`);
       const nodeName = d.pod.spec?.nodeName;
@@ -184,7 +209,7 @@ export function assignPodIPs(
       if (pools.get(nodeName)?.reserve(prev.ip)) ips.set(d, prev.ip);
     }
   // Pass 2: everything else, in the deterministic order.
-  for (const { d } of ordered) {
+  for (const d of ordered) {
     const spec = d.pod.spec;
     const meta = d.pod.metadata ?? {};
     const nodeName = spec?.nodeName;
@@ -267,7 +292,7 @@ export function assignPodIPs(
       });
     }
   }
-  return byNamespaceName(ordered);
+  return byNamespaceName(runs.system, runs.rest);
 }
 
 function unschedulableMessage(nodes: readonly Node[]): string {
