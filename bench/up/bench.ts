@@ -196,7 +196,7 @@ spec:
     frontends: { service: string; kind: string; local: string; localPort: number }[];
   };
   const pods = (await (await fetch(`http://127.0.0.1:${ui}/api/up/pods`)).json()) as {
-    items: { local: string }[];
+    items: { name: string; local: string }[];
   };
   const svc = api.frontends.find((f) => f.service === "default/web:8080" && f.kind === "ClusterIP");
   const cmdHttp = api.frontends.find((f) => f.service === "default/cmd:8080" && f.kind === "ClusterIP");

@@ -30,7 +30,12 @@ const table: KindInfo[] = [
     namespaced: true,
     resource: "endpointslices.discovery.k8s.io",
   },
-  { kind: "Ingress", apiVersions: ["networking.k8s.io/v1"], namespaced: true, resource: "ingresses.networking.k8s.io" },
+  {
+    kind: "Ingress",
+    apiVersions: ["networking.k8s.io/v1"],
+    namespaced: true,
+    resource: "ingresses.networking.k8s.io",
+  },
   {
     kind: "IngressClass",
     apiVersions: ["networking.k8s.io/v1"],

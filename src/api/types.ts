@@ -268,7 +268,12 @@ export interface Deployment extends KubeObject {
 
 export interface ReplicaSet extends KubeObject {
   kind?: "ReplicaSet";
-  spec?: { replicas?: number; selector?: LabelSelector; template?: PodTemplateSpec; minReadySeconds?: number };
+  spec?: {
+    replicas?: number;
+    selector?: LabelSelector;
+    template?: PodTemplateSpec;
+    minReadySeconds?: number;
+  };
   status?: Record<string, unknown>;
 }
 

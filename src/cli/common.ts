@@ -25,7 +25,10 @@ function collect(value: string, previous: string[] = []): string[] {
 
 /** Adds `-f/--filename` and the cluster settings to a command. */
 export function addManifestOptions(cmd: Command, required = true): Command {
-  const f = new Option("-f, --filename <path>", "manifest file, directory (recursive) or - for stdin; repeatable")
+  const f = new Option(
+    "-f, --filename <path>",
+    "manifest file, directory (recursive) or - for stdin; repeatable",
+  )
     .argParser(collect)
     .default([]);
   if (required) f.makeOptionMandatory(true);
@@ -44,7 +47,11 @@ export function configFromOptions(opts: ManifestOptions): ClusterConfig {
   const overrides: Partial<ClusterConfig> = {};
   if (opts.nodes !== undefined) {
     const n = Number(opts.nodes);
-    if (!Number.isInteger(n) || n < 1 || n > 5000) throw new MichiError("BadFlag", `--nodes: must be an integer 1-5000, got ${JSON.stringify(opts.nodes)}`);
+    if (!Number.isInteger(n) || n < 1 || n > 5000)
+      throw new MichiError(
+        "BadFlag",
+        `--nodes: must be an integer 1-5000, got ${JSON.stringify(opts.nodes)}`,
+      );
     overrides.nodes = n;
   }
   if (opts.clusterDomain) overrides.clusterDomain = opts.clusterDomain.replace(/\.$/, "");
@@ -55,7 +62,10 @@ export function configFromOptions(opts: ManifestOptions): ClusterConfig {
   if (opts.nodePortRange) {
     const m = /^(\d+)-(\d+)$/.exec(opts.nodePortRange);
     if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) {
-      throw new MichiError("BadFlag", `--node-port-range: expected MIN-MAX, got ${JSON.stringify(opts.nodePortRange)}`);
+      throw new MichiError(
+        "BadFlag",
+        `--node-port-range: expected MIN-MAX, got ${JSON.stringify(opts.nodePortRange)}`,
+      );
     }
     overrides.nodePortRange = { min: Number(m[1]), max: Number(m[2]) };
   }
@@ -67,7 +77,8 @@ export async function loadFromOptions(
   opts: ManifestOptions,
   { printDiagnostics = true }: { printDiagnostics?: boolean } = {},
 ): Promise<LoadClusterResult> {
-  if (opts.filename.length === 0) throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
+  if (opts.filename.length === 0)
+    throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
   const result = await loadCluster(opts.filename, configFromOptions(opts));
   // A path that cannot be read is a usage error (exit 2), as for `validate`: never analyse partial input.
   const unreadable = result.diagnostics.find((d) => d.code === "FileUnreadable");
@@ -76,7 +87,10 @@ export async function loadFromOptions(
   return result;
 }
 
-export function printDiagnosticLines(diags: readonly Diagnostic[], stream: NodeJS.WritableStream = process.stderr): void {
+export function printDiagnosticLines(
+  diags: readonly Diagnostic[],
+  stream: NodeJS.WritableStream = process.stderr,
+): void {
   for (const d of diags) stream.write(`${formatDiagnostic(d)}\n`);
 }
 

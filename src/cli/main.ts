@@ -12,7 +12,9 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name("michi")
-    .description("Kubernetes networking — Services, Ingress, NetworkPolicy and cluster DNS — computed, explained and run locally")
+    .description(
+      "Kubernetes networking — Services, Ingress, NetworkPolicy and cluster DNS — computed, explained and run locally",
+    )
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();

@@ -22,7 +22,9 @@ export class AddressMap {
       const m = parseCIDR(model);
       const l = parseCIDR(local);
       if (!m || !l || m.family !== 4 || l.family !== 4 || m.prefix !== l.prefix) {
-        throw new Error(`invalid address mapping ${model} -> ${local}: both must be IPv4 CIDRs of the same size`);
+        throw new Error(
+          `invalid address mapping ${model} -> ${local}: both must be IPv4 CIDRs of the same size`,
+        );
       }
       return { model: m, local: l };
     });
@@ -40,7 +42,7 @@ export class AddressMap {
 
   private translate(ip: string, from: "model" | "local", to: "model" | "local"): string | undefined {
     const p = parseIP(ip);
-    if (!p || p.family !== 4) return undefined;
+    if (p?.family !== 4) return undefined;
     // The most specific mapping wins, so a user range carved out of 127/8 takes precedence over 10/8.
     let best: AddressMapping | undefined;
     for (const m of this.mappings) {

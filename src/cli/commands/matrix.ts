@@ -168,7 +168,7 @@ function classJSON(m: ReturnType<typeof computeMatrix>) {
       labels: c.labels,
       pods: c.pods.map((p) => p.key),
     })),
-    ports: m.ports.map((pp, pi) => {
+    ports: m.ports.map((_pp, pi) => {
       const { reaches, reachedBy } = m.perClass(pi);
       return {
         ...m.stats(pi),
