@@ -71,6 +71,52 @@ describe("michi get", () => {
     expect(cells[9]).toBe(cells[5]?.replace(/^10\./, "127."));
   });
 
+  it("svc -o wide: LOCAL lists where michi up serves the cluster IP and the LoadBalancer IP", async () => {
+    const text = await get("svc", "idp-server-lb", "-n", "idp-system", "-o", "wide", "-f", idp);
+    const [header, row] = text.trimEnd().split("\n");
+    const cols = header?.split(/\s{2,}/) ?? [];
+    const cells = row?.split(/\s{2,}/) ?? [];
+    expect(cols.slice(-2)).toEqual(["SELECTOR", "LOCAL"]);
+    const clusterIP = cells[cols.indexOf("CLUSTER-IP")] ?? "";
+    const lbIP = cells[cols.indexOf("EXTERNAL-IP")] ?? "";
+    expect(cells.at(-1)).toBe(`${clusterIP.replace(/^10\./, "127.")},${lbIP.replace(/^10\./, "127.")}`);
+    out = "";
+    const headless = await get("svc", "postgres-headless", "-n", "idp-system", "-o", "wide", "-f", idp);
+    expect(
+      headless
+        .trimEnd()
+        .split("\n")[1]
+        ?.split(/\s{2,}/)
+        .at(-1),
+    ).toBe("<none>");
+  });
+
+  it("-o wide uses the same map as michi up for ranges outside 10/8 (nodes and pods)", async () => {
+    const nodes = await get("nodes", "-o", "wide", "-f", idp);
+    expect(nodes).toMatch(/^node-1\s.*\s10\.1\.0\.1\s.*\s127\.1\.0\.1$/m);
+    out = "";
+    const pods = await get(
+      "po",
+      "postgres-0",
+      "-n",
+      "idp-system",
+      "-o",
+      "wide",
+      "--pod-cidr",
+      "192.168.0.0/16",
+      "-f",
+      idp,
+    );
+    const cells =
+      pods
+        .trimEnd()
+        .split("\n")[1]
+        ?.split(/\s{2,}/) ?? [];
+    expect(cells[5]).toMatch(/^192\.168\.\d+\.\d+$/);
+    // A /16 outside 10/8 gets its own /16 block of 127/8, carved from the top (docs/up.md).
+    expect(cells[9]).toBe(cells[5]?.replace(/^192\.168\./, "127.254."));
+  });
+
   it("svc -A: types, cluster IPs, external IPs and ports", async () => {
     const text = await get("svc", "-A", "-f", idp);
     expect(text.split("\n")[0]?.split(/\s{2,}/)).toEqual([

@@ -142,10 +142,15 @@ const services: KindPrinter = {
   namespaced: true,
   list: (s) => s.services,
   headers: ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
-  wideHeaders: ["SELECTOR"],
-  row(o) {
+  wideHeaders: ["SELECTOR", "LOCAL"],
+  row(o, { addresses }) {
     const s = o as Service;
     const spec = s.spec ?? {};
+    // Where `michi up` serves the cluster IP(s) and LoadBalancer IP(s).
+    const served = [
+      ...(spec.type === "ExternalName" ? [] : (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []))),
+      ...(s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ""),
+    ].flatMap((ip) => addresses.toLocal(ip) ?? []);
     return {
       cells: [
         s.metadata?.name ?? "",
@@ -155,7 +160,7 @@ const services: KindPrinter = {
         servicePorts(s),
         AGE,
       ],
-      wide: [mapText(spec.selector)],
+      wide: [mapText(spec.selector), served.length ? served.join(",") : "<none>"],
     };
   },
 };
@@ -281,8 +286,8 @@ const nodes: KindPrinter = {
   namespaced: false,
   list: (s) => s.nodes,
   headers: ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-  wideHeaders: ["INTERNAL-IP", "EXTERNAL-IP", "POD-CIDR"],
-  row(o) {
+  wideHeaders: ["INTERNAL-IP", "EXTERNAL-IP", "POD-CIDR", "LOCAL"],
+  row(o, { addresses }) {
     const n = o as Node;
     const ready = n.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
     const roles = Object.keys(n.metadata?.labels ?? {})
@@ -299,7 +304,12 @@ const nodes: KindPrinter = {
         AGE,
         version ?? "<none>",
       ],
-      wide: [addr("InternalIP"), addr("ExternalIP"), n.spec?.podCIDR ?? "<none>"],
+      wide: [
+        addr("InternalIP"),
+        addr("ExternalIP"),
+        n.spec?.podCIDR ?? "<none>",
+        addresses.toLocal(addr("InternalIP")) ?? "<none>",
+      ],
     };
   },
 };

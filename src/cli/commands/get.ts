@@ -10,10 +10,10 @@
 import type { Command } from "commander";
 import { MichiError } from "../../api/diagnostics.js";
 import type { KubeObject, Pod } from "../../api/types.js";
-import { defaultAddressMap } from "../../cluster/address-map.js";
 import { serviceEnvFor } from "../../cluster/env.js";
 import { formatResolvConf, resolvConfFor } from "../../cluster/resolv-conf.js";
 import type { ClusterState } from "../../cluster/state.js";
+import { addressMapFor } from "../../runtime/addresses.js";
 import {
   addManifestOptions,
   formatTable,
@@ -153,7 +153,8 @@ async function run(kindArg: string, nameArg: string | undefined, opts: GetOption
     return;
   }
   const wide = output === "wide";
-  const addresses = defaultAddressMap();
+  // The same model → loopback map `michi up` serves with (user CIDRs outside 10/8 included).
+  const addresses = addressMapFor(state.config);
   const nsCol = printer.namespaced && all;
   const headers = [...(nsCol ? ["NAMESPACE"] : []), ...printer.headers, ...(wide ? printer.wideHeaders : [])];
   const rows = items.map((o) => {
