@@ -178,7 +178,7 @@ describe("with the loader", () => {
 // The Ingress objects of the upstream ingress-controller conformance suite (Gherkin
 // docstrings) are all meant to be accepted by the API server.
 describe("the ingress-controller-conformance Ingresses", () => {
-  const root = "/work/shared/reference/ingress-controller-conformance";
+  const root = join(process.cwd(), "test/fixtures/reference/ingress-controller-conformance");
   const features = readdirSync(root).filter((f) => f.endsWith(".feature"));
   it.each(features)("%s", (feature) => {
     const text = readFileSync(join(root, feature), "utf8");
@@ -212,7 +212,7 @@ describe("the ingress-controller-conformance Ingresses", () => {
 // np-guard/netpol-analyzer's deliberately broken policies. Each subdir holds the
 // online-boutique workloads (all valid) plus one policy file.
 describe("the netpol-analyzer bad_netpols corpus", () => {
-  const root = "/work/shared/reference/netpol-analyzer-inputs/bad_netpols";
+  const root = join(process.cwd(), "test/load/fixtures/corpus/netpol-analyzer-inputs/bad_netpols");
   const CIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
   const cases: { dir: string; file: string; needle: string; expected: string[] }[] = [
     {

@@ -71,7 +71,7 @@ describe("idp-system example", async () => {
 });
 
 describe("CoreDNS CI manifests (coredns/ci dns-test.yaml)", async () => {
-  const { state } = await loadCluster(["../shared/reference/coredns-ci/dns-test.yaml"], makeConfig());
+  const { state } = await loadCluster(["test/fixtures/reference/coredns-ci/dns-test.yaml"], makeConfig());
   const zone = buildZone(state);
   const cases: { name: string; type?: string; rcode?: number; data: string[] }[] = [
     { name: "svc-1-a.test-1.svc.cluster.local", data: ["A 10.96.0.100"] },
