@@ -44,6 +44,7 @@ import { previousAllocations } from "./previous.js";
 import { schedule } from "./scheduler.js";
 import { defaultService } from "./service-defaults.js";
 import { allocateServices } from "./service-ipam.js";
+import { shallowCopy } from "./shallow-copy.js";
 import type { ClusterState } from "./state.js";
 import { SYSTEM_ANNOTATION } from "./system-names.js";
 import {
@@ -174,8 +175,14 @@ export function buildCluster(
     });
   // Shallow copies with the namespace defaulted; deeper values are copied where a controller changes them.
   // Copies keep the source of the manifest they came from (findings print FILE:LINE).
-  const nsCopy = <T extends KubeObject>(o: T): T =>
-    keepSource({ ...o, metadata: { ...o.metadata, namespace: nsOf(o) } }, o);
+  const nsCopy = <T extends KubeObject>(o: T): T => {
+    // `{ ...o, metadata: { ...o.metadata, namespace } }`, built so the uid added later is cheap (shallow-copy.ts).
+    const c = keepSource(shallowCopy(o), o);
+    const meta = shallowCopy(o.metadata);
+    meta.namespace = nsOf(o);
+    c.metadata = meta;
+    return c;
+  };
   const withNs = <T extends KubeObject>(list: T[]): T[] => inExistingNs(list).map(nsCopy);
   // For stages that copy what they change anyway (workloads, Service defaulting): a copy only when
   // the namespace has to be filled in.

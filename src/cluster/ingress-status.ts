@@ -15,6 +15,7 @@ import {
   selectClasses,
 } from "./ingress-classes.js";
 import { keepSource } from "./keep-source.js";
+import { shallowCopy } from "./shallow-copy.js";
 
 /** The class an Ingress asks for: spec.ingressClassName, else the legacy annotation. */
 export function ingressClassOf(ing: Ingress): string | undefined {
@@ -37,10 +38,11 @@ export function ingressStatus(
   return ingresses.map((i0) => {
     // A copy of what admission and the controller change (the rest is shared: the state is immutable),
     // keeping the source so findings about the Ingress print FILE:LINE.
-    const ing: Ingress = keepSource({ ...i0, metadata: { ...i0.metadata } }, i0);
+    const ing: Ingress = keepSource(shallowCopy(i0), i0);
+    ing.metadata = shallowCopy(i0.metadata);
     ing.apiVersion = "networking.k8s.io/v1";
     ing.kind = "Ingress";
-    const spec = { ...i0.spec };
+    const spec = shallowCopy(i0.spec);
     if (
       spec.ingressClassName === undefined &&
       ing.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] === undefined

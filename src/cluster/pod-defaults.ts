@@ -4,6 +4,7 @@
  * pods read as `kubectl get pod -o yaml` would show them. Pure: returns a copy.
  */
 import type { Container, PodSpec } from "../api/types.js";
+import { shallowCopy } from "./shallow-copy.js";
 
 function defaultContainer(c: Container): Container {
   const image = c.image ?? "";
@@ -14,14 +15,18 @@ function defaultContainer(c: Container): Container {
     : lastPart.includes(":")
       ? lastPart.slice(lastPart.indexOf(":") + 1)
       : "";
-  const out: Container = {
-    ...c,
-    imagePullPolicy: c.imagePullPolicy ?? (tag === "" || tag === "latest" ? "Always" : "IfNotPresent"),
-    terminationMessagePath: c.terminationMessagePath ?? "/dev/termination-log",
-    terminationMessagePolicy: c.terminationMessagePolicy ?? "File",
-    resources: c.resources ?? {},
-  };
-  if (c.ports) out.ports = c.ports.map((p) => ({ ...p, protocol: p.protocol ?? "TCP" }));
+  // Assignments on a copy: the same keys in the same order as `{ ...c, imagePullPolicy, … }`.
+  const out = shallowCopy(c);
+  out.imagePullPolicy = c.imagePullPolicy ?? (tag === "" || tag === "latest" ? "Always" : "IfNotPresent");
+  out.terminationMessagePath = c.terminationMessagePath ?? "/dev/termination-log";
+  out.terminationMessagePolicy = c.terminationMessagePolicy ?? "File";
+  out.resources = c.resources ?? {};
+  if (c.ports)
+    out.ports = c.ports.map((p) => {
+      const q = shallowCopy(p);
+      q.protocol = p.protocol ?? "TCP";
+      return q;
+    });
   return out;
 }
 
@@ -32,7 +37,7 @@ function defaultContainer(c: Container): Container {
 export function defaultPodSpec(spec: PodSpec | undefined, forPod: boolean): PodSpec {
   // Containers may be shared with a template: treat them as immutable.
   // Shallow: nested values the defaulting does not touch stay shared with the input, which is never mutated.
-  const s: PodSpec = { ...(spec ?? { containers: [] }) };
+  const s: PodSpec = shallowCopy(spec ?? { containers: [] });
   s.containers = (s.containers ?? []).map(defaultContainer);
   if (s.initContainers) s.initContainers = s.initContainers.map(defaultContainer);
   s.restartPolicy ??= "Always";
@@ -76,19 +81,38 @@ function podOnlyDefaults(spec: PodSpec): Partial<PodSpec> {
 }
 
 /**
- * A pod's spec from an already-defaulted template: a shallow copy (containers
- * shared with the template, never mutated) plus the pod-only defaults.
- * Cheap enough for 50 000 pods.
+ * A pod's spec from an already-defaulted template: the template spec plus the
+ * pod-only defaults, computed once per template. `shared`: the one object is
+ * returned for every replica (the state is immutable; the scheduler binds a
+ * pod through withNodeName, which copies); otherwise a copy the caller may
+ * change (StatefulSet and DaemonSet pods set hostname, affinity, nodeName).
+ * Containers are shared with the template either way.
  */
-export function podSpecFromTemplate(templateSpec: PodSpec): PodSpec {
+export function podSpecFromTemplate(templateSpec: PodSpec, shared = false): PodSpec {
   let merged = podSpecCache.get(templateSpec);
   if (!merged) {
     merged = { ...templateSpec, ...podOnlyDefaults(templateSpec) };
     podSpecCache.set(templateSpec, merged);
   }
-  // One spread of an object with the final shape: each replica is a plain clone.
-  return { ...merged };
+  return shared ? merged : shallowCopy(merged);
 }
 
 /** The template spec with the pod-only defaults merged, computed once for all its replicas. */
 const podSpecCache = new WeakMap<PodSpec, PodSpec>();
+
+/** `spec` with nodeName set as the scheduler's binding writes it (appended last when new), as a new object. */
+export function withNodeName(spec: PodSpec, nodeName: string): PodSpec {
+  // A copy that already has the key, once per shared spec: each pod is then a fast clone and a store
+  // to an existing property.
+  let slotted = nodeNameSlots.get(spec);
+  if (!slotted) {
+    slotted = shallowCopy(spec);
+    slotted.nodeName = "";
+    nodeNameSlots.set(spec, slotted);
+  }
+  const out = { ...slotted };
+  out.nodeName = nodeName;
+  return out;
+}
+
+const nodeNameSlots = new WeakMap<PodSpec, PodSpec>();

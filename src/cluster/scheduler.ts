@@ -10,6 +10,7 @@ import type { Diagnostic } from "../api/diagnostics.js";
 import type { Node, PodSpec } from "../api/types.js";
 import { fnv32a } from "./hash.js";
 import { nodeReady } from "./nodes.js";
+import { withNodeName } from "./pod-defaults.js";
 import type { PodDraft } from "./workloads.js";
 
 interface Taint {
@@ -102,7 +103,7 @@ export function schedule(
     // No key string per pod when there is no previous build (every cold load).
     const prev = previousNode.size > 0 ? previousNode.get(`${meta.namespace}/${meta.name}`) : undefined;
     if (prev !== undefined && eligible.some((n) => n.metadata?.name === prev)) {
-      spec.nodeName = prev;
+      bind(d, prev);
       continue;
     }
     if (eligible.length === 0) continue;
@@ -112,6 +113,14 @@ export function schedule(
       starts.set(d.spreadKey, h);
     }
     const start = h % eligible.length;
-    spec.nodeName = eligible[(start + d.spreadIndex) % eligible.length]?.metadata?.name ?? "";
+    bind(d, eligible[(start + d.spreadIndex) % eligible.length]?.metadata?.name ?? "");
   }
+}
+
+/** The binding: spec.nodeName (a replica's spec shared with its siblings is copied first). */
+function bind(d: PodDraft, nodeName: string): void {
+  const spec = d.pod.spec;
+  if (!spec) return;
+  if (d.sharedSpec) d.pod.spec = withNodeName(spec, nodeName);
+  else spec.nodeName = nodeName;
 }

@@ -9,13 +9,16 @@
  */
 import type { Service } from "../api/types.js";
 import { keepSource } from "./keep-source.js";
+import { shallowCopy } from "./shallow-copy.js";
 
 export function defaultService(svc: Service, family: "IPv4" | "IPv6"): Service {
   // Copies of exactly what defaulting and allocation change; the input is never mutated.
-  const s: Service = keepSource({ ...svc, metadata: { ...svc.metadata } }, svc);
+  // Copies built for the defaults added next (shallow-copy.ts); same keys and order as spreads.
+  const s: Service = keepSource(shallowCopy(svc), svc);
+  s.metadata = shallowCopy(svc.metadata);
   s.apiVersion = "v1";
   s.kind = "Service";
-  const spec = { ...svc.spec };
+  const spec = shallowCopy(svc.spec);
   if (spec.sessionAffinityConfig) {
     spec.sessionAffinityConfig = {
       ...spec.sessionAffinityConfig,
@@ -31,12 +34,13 @@ export function defaultService(svc: Service, family: "IPv4" | "IPv6"): Service {
     spec.sessionAffinityConfig.clientIP.timeoutSeconds ??= 10800;
   }
   if (spec.ports)
-    spec.ports = spec.ports.map((p) => ({
-      ...p,
-      protocol: p.protocol ?? "TCP",
+    spec.ports = spec.ports.map((p) => {
+      const q = shallowCopy(p);
+      q.protocol = p.protocol ?? "TCP";
       // SetDefaults_Service: an unset targetPort defaults to port, for every type.
-      targetPort: p.targetPort ?? p.port,
-    }));
+      q.targetPort = p.targetPort ?? p.port;
+      return q;
+    });
   if (spec.type === "ExternalName") {
     // ExternalName services get no IPs, families or internalTrafficPolicy.
     delete spec.clusterIP;

@@ -25,6 +25,7 @@ import { keepSource } from "./keep-source.js";
 import { defaultPodSpec, podSpecFromTemplate } from "./pod-defaults.js";
 import { bareHealth, type PodHealth, replicaHealth } from "./readiness.js";
 import { eligibleNodes } from "./scheduler.js";
+import { shallowCopy } from "./shallow-copy.js";
 import { CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH, SYSTEM_ANNOTATION } from "./system-names.js";
 
 /** A pod before scheduling: the object plus what the scheduler and status need. */
@@ -34,6 +35,8 @@ export interface PodDraft {
   spreadKey: string;
   spreadIndex: number;
   health: PodHealth;
+  /** The pod's spec is shared with the other replicas (bind it with withNodeName, never write to it). */
+  sharedSpec?: boolean;
 }
 
 export interface WorkloadInput {
@@ -136,6 +139,7 @@ function makePod(
   template: PodTemplateSpec,
   shape: PodShape,
   generateName?: string,
+  sharedSpec = false,
 ): Pod {
   const uid = uidFor("Pod", ns, name);
   const { labels, annotations, ownerReferences } = shape;
@@ -158,7 +162,7 @@ function makePod(
     apiVersion: "v1",
     kind: "Pod",
     metadata: meta,
-    spec: podSpecFromTemplate(template.spec ?? { containers: [] }),
+    spec: podSpecFromTemplate(template.spec ?? { containers: [] }, sharedSpec),
   };
 }
 
@@ -182,18 +186,20 @@ function replicaSetPods(
   const health = replicaHealth(owningWorkload, template.metadata, replicas);
   const spreadKey = `${ns}/${rsName}`;
   const generateName = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
+  const taken = (n: string) => book.has(ns, n) || previous.includes(n);
   for (let i = 0; i < replicas; i++) {
     let name = previous[i];
     if (name === undefined || book.has(ns, name)) {
-      name = generatedName(prefix, `${ns}/${rsName}/${i}`, (n) => book.has(ns, n) || previous.includes(n));
+      name = generatedName(prefix, `${ns}/${rsName}/${i}`, taken);
     }
     book.take(ns, name);
-    const pod = makePod(ns, name, template, shape, generateName);
+    const pod = makePod(ns, name, template, shape, generateName, true);
     drafts.push({
       pod,
       spreadKey,
       spreadIndex: i,
       health: health(i),
+      sharedSpec: true,
     });
   }
 }
@@ -247,6 +253,17 @@ function readyCount(drafts: readonly PodDraft[], from: number): number {
   return n;
 }
 
+/**
+ * `{ ...w, metadata: { ...w.metadata }, spec: { ...w.spec } }`, built so that the defaults and the uid
+ * added next are cheap (shallow-copy.ts).
+ */
+function copyWorkload<T extends { metadata?: ObjectMeta; spec?: object }>(w: T): T {
+  const out = shallowCopy(w);
+  out.metadata = shallowCopy(w.metadata);
+  out.spec = shallowCopy(w.spec);
+  return out;
+}
+
 function setWorkloadStatus(obj: { status?: Record<string, unknown> }, replicas: number, ready: number): void {
   obj.status = {
     observedGeneration: 1,
@@ -292,7 +309,7 @@ export function expandWorkloads(
 
   for (const d0 of input.deployments) {
     // Shallow copies: the input is never mutated, untouched nested values are shared.
-    const d: Deployment = keepSource({ ...d0, metadata: { ...d0.metadata }, spec: { ...d0.spec } }, d0);
+    const d: Deployment = keepSource(copyWorkload(d0), d0);
     assignUid(d);
     const spec = d.spec ?? {};
     spec.replicas ??= 1;
@@ -317,7 +334,7 @@ export function expandWorkloads(
   }
 
   for (const r0 of input.replicaSets) {
-    const rs: ReplicaSet = keepSource({ ...r0, metadata: { ...r0.metadata }, spec: { ...r0.spec } }, r0);
+    const rs: ReplicaSet = keepSource(copyWorkload(r0), r0);
     assignUid(rs);
     const spec = rs.spec ?? {};
     spec.replicas ??= 1;
@@ -332,7 +349,7 @@ export function expandWorkloads(
   }
 
   for (const s0 of input.statefulSets) {
-    const s: StatefulSet = keepSource({ ...s0, metadata: { ...s0.metadata }, spec: { ...s0.spec } }, s0);
+    const s: StatefulSet = keepSource(copyWorkload(s0), s0);
     assignUid(s);
     const meta = s.metadata ?? {};
     const ns = meta.namespace ?? "default";
@@ -379,7 +396,7 @@ export function expandWorkloads(
   }
 
   for (const ds0 of input.daemonSets) {
-    const ds: DaemonSet = keepSource({ ...ds0, metadata: { ...ds0.metadata }, spec: { ...ds0.spec } }, ds0);
+    const ds: DaemonSet = keepSource(copyWorkload(ds0), ds0);
     assignUid(ds);
     const meta = ds.metadata ?? {};
     const ns = meta.namespace ?? "default";
