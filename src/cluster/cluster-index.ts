@@ -4,8 +4,9 @@
  * per Service: pods are bucketed by namespace and by each `key=value` label,
  * and a selector walks only its smallest bucket.
  */
+
+import { matchesMap } from "../api/label-selector.js";
 import type { EndpointSlice, Labels, Namespace, Node, Pod, Secret, Service } from "../api/types.js";
-import { matchesMap } from "./label-selector.js";
 import type { ClusterIndex } from "./state.js";
 import { LABEL_SERVICE_NAME } from "./system-names.js";
 
