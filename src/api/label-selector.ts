@@ -3,7 +3,7 @@
  * matchLabels and matchExpressions are ANDed; an empty selector matches
  * everything, a missing (null) one matches nothing (callers decide which applies).
  */
-import type { LabelSelector, Labels } from "../api/types.js";
+import type { LabelSelector, Labels } from "./types.js";
 
 /** Service-style selector (a plain map): every key must be present with that value. */
 export function matchesMap(selector: Labels, labels: Labels | undefined): boolean {

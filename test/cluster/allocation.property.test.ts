@@ -6,12 +6,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { matchesMap } from "../../src/api/label-selector.js";
 import { ipInCIDR } from "../../src/api/net.js";
 import type { KubeObject, Pod } from "../../src/api/types.js";
 import { buildCluster } from "../../src/cluster/build.js";
 import { PodLabelIndex } from "../../src/cluster/cluster-index.js";
 import { makeConfig } from "../../src/cluster/config.js";
-import { matchesMap } from "../../src/cluster/label-selector.js";
 
 const config = makeConfig({ serviceCIDR: "10.96.0.0/24", nodePortRange: { min: 30000, max: 30063 } });
 

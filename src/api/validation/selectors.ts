@@ -5,6 +5,8 @@
  * values valid label values. Also the matcher workloads need to check that
  * their selector selects their own template.
  */
+import { matchesSelector } from "../label-selector.js";
+import type { LabelSelector, LabelSelectorRequirement, Labels } from "../types.js";
 import { type FieldError, forbidden, invalid, required } from "./errors.js";
 import { isRecord, isValidLabelValue, validateLabelName, validateLabels } from "./labels.js";
 import type { Path } from "./path.js";
@@ -68,35 +70,26 @@ export function isEmptySelector(selector: unknown): boolean {
   return ml + me === 0;
 }
 
-/** Does a (valid) selector select these labels? */
+/**
+ * Does a selector select these labels? The input is not validated yet, so it
+ * is first read into a typed selector (anything structurally unusable
+ * matches nothing), then matched by the one matcher everyone uses.
+ */
 export function selectorMatches(selector: unknown, labels: Readonly<Record<string, unknown>>): boolean {
   if (!isRecord(selector)) return false;
-  if (isRecord(selector.matchLabels)) {
-    for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
-  }
+  const typed: LabelSelector = {};
+  if (isRecord(selector.matchLabels)) typed.matchLabels = selector.matchLabels as Labels;
   if (Array.isArray(selector.matchExpressions)) {
+    const exprs: LabelSelectorRequirement[] = [];
     for (const e of selector.matchExpressions) {
       if (!isRecord(e) || typeof e.key !== "string") return false;
-      const has = Object.hasOwn(labels, e.key);
-      const values = Array.isArray(e.values) ? e.values : [];
-      const v = labels[e.key];
-      switch (e.operator) {
-        case "In":
-          if (!has || !values.includes(v)) return false;
-          break;
-        case "NotIn":
-          if (has && values.includes(v)) return false;
-          break;
-        case "Exists":
-          if (!has) return false;
-          break;
-        case "DoesNotExist":
-          if (has) return false;
-          break;
-        default:
-          return false;
-      }
+      exprs.push({
+        key: e.key,
+        operator: e.operator as LabelSelectorRequirement["operator"],
+        values: Array.isArray(e.values) ? (e.values as string[]) : [],
+      });
     }
+    typed.matchExpressions = exprs;
   }
-  return true;
+  return matchesSelector(typed, labels as Labels);
 }
