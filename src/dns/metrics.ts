@@ -45,39 +45,64 @@ function labels(obj: Record<string, string>): string {
     .join(",")}}`;
 }
 
+/** One counter series' value, held by reference so a hot path can bump it without a lookup. */
+export interface CounterCell {
+  n: number;
+}
+
 class Counter {
-  readonly values = new Map<string, number>();
+  readonly values = new Map<string, CounterCell>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
+  /** The series for `labelText`, created at 0 (it renders from then on, so only ask for it to count). */
+  cell(labelText: string): CounterCell {
+    let c = this.values.get(labelText);
+    if (c === undefined) {
+      c = { n: 0 };
+      this.values.set(labelText, c);
+    }
+    return c;
+  }
   inc(labelText: string, by = 1): void {
-    this.values.set(labelText, (this.values.get(labelText) ?? 0) + by);
+    this.cell(labelText).n += by;
   }
   render(kind = "counter"): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${kind}\n`;
-    for (const [l, v] of this.values) out += `${this.name}${l} ${v}\n`;
+    for (const [l, v] of this.values) out += `${this.name}${l} ${v.n}\n`;
     return out;
   }
 }
 
+interface HistogramSeries {
+  labels: Record<string, string>;
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
 class Histogram {
   /** Per series: non-cumulative bucket counts (the +Inf overflow last); made cumulative when rendered. */
-  readonly series = new Map<
-    string,
-    { labels: Record<string, string>; counts: number[]; sum: number; count: number }
-  >();
+  readonly series = new Map<string, HistogramSeries>();
   constructor(
     readonly name: string,
     readonly help: string,
     readonly buckets: readonly number[],
   ) {}
-  observe(key: string, labelObj: () => Record<string, string>, value: number): void {
+  /** The series for `key` (created empty: only ask for it to observe into it). */
+  seriesFor(key: string, labelObj: () => Record<string, string>): HistogramSeries {
     let s = this.series.get(key);
     if (!s) {
       s = { labels: labelObj(), counts: new Array(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
       this.series.set(key, s);
     }
+    return s;
+  }
+  observe(key: string, labelObj: () => Record<string, string>, value: number): void {
+    this.observeIn(this.seriesFor(key, labelObj), value);
+  }
+  observeIn(s: HistogramSeries, value: number): void {
     let i = 0;
     while (i < this.buckets.length && value > this.buckets[i]!) i++;
     s.counts[i]!++;
@@ -98,6 +123,13 @@ class Histogram {
     }
     return out;
   }
+}
+
+/** See `DnsMetrics.answerHandle`. */
+export interface AnswerHandle {
+  readonly request: CounterCell;
+  readonly response: CounterCell;
+  readonly duration: HistogramSeries;
 }
 
 export class DnsMetrics {
@@ -153,6 +185,42 @@ export class DnsMetrics {
         type,
       })),
     );
+  }
+
+  /**
+   * The three series one answered query moves (request, response, duration), resolved once: a
+   * cached answer keeps its handle and counts with `answered`, no label lookups per query.
+   * Only ask for a handle to count with it at once (its series render from then on, at 0 before).
+   */
+  answerHandle(
+    proto: "udp" | "tcp",
+    family: 4 | 6,
+    qtype: number,
+    rcode: string,
+    plugin: string,
+  ): AnswerHandle {
+    const type = metricType(qtype);
+    return {
+      request: this.requests.cell(
+        this.cachedLabels(`q${proto}${family}${type}`, () => ({
+          ...this.base,
+          proto,
+          family: family === 6 ? "2" : "1",
+          type,
+        })),
+      ),
+      response: this.responses.cell(
+        this.cachedLabels(`r${rcode}|${plugin}`, () => ({ ...this.base, rcode, plugin })),
+      ),
+      duration: this.duration.seriesFor(type, () => ({ ...this.base, type })),
+    };
+  }
+
+  /** Counts one query answered through a handle: the same series `request` + `response` move. */
+  answered(h: AnswerHandle, seconds: number): void {
+    h.request.n++;
+    h.response.n++;
+    this.duration.observeIn(h.duration, seconds);
   }
 
   response(rcode: string, plugin: string, qtype: number, seconds: number): void {

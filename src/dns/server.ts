@@ -5,11 +5,12 @@
  * A thin adapter: semantics live in responder.ts, bytes in wire.ts.
  */
 import dgram from "node:dgram";
+import dns from "node:dns";
 import net from "node:net";
 import { formatIP, parseIP } from "../api/net.js";
 import { buildQuery, Forwarder, type ForwardResult, parseUpstream } from "./forwarder.js";
 import { hostNameservers } from "./host-resolv.js";
-import { DnsMetrics } from "./metrics.js";
+import { type AnswerHandle, DnsMetrics } from "./metrics.js";
 import { canonicalIP } from "./names.js";
 import type { ResourceRecord } from "./records.js";
 import { RCODE, rcodeName } from "./records.js";
@@ -31,6 +32,8 @@ export interface DnsServerOptions {
   maxConcurrentForwards?: number;
   /** UDP socket receive buffer; default 4 MiB (capped by net.core.rmem_max). */
   recvBufferSize?: number;
+  /** UDP socket send buffer; default: the system's (net.core.wmem_default). */
+  sendBufferSize?: number;
   /** TCP connections idle longer than this are closed; default 10 s. */
   tcpIdleTimeoutMs?: number;
   /** Share the UDP socket with node:cluster siblings (default true, Node's own default). */
@@ -48,6 +51,37 @@ export interface DnsServer {
 }
 
 const MEMO_LIMIT = 100_000;
+
+/** A ready answer to one exact query (every byte after the ID, so the client's case, flags and EDNS). */
+interface CachedAnswer {
+  readonly out: Buffer;
+  readonly qtype: number;
+  readonly rcode: number;
+  /** The metric series a hit moves, per client address family; resolved on the first hit. */
+  m4: AnswerHandle | undefined;
+  m6: AnswerHandle | undefined;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+let lastLiteral = "";
+let lastLiteralFamily = 4;
+/**
+ * dgram passes every send's address through `lookup`; dns.lookup answers even an IP literal on
+ * the next tick, which costs a tick per reply. Replies go to IP literals: answer those at once.
+ */
+function literalLookup(address: string, family: unknown, callback: LookupCallback): void {
+  if (address !== lastLiteral) {
+    const f = net.isIP(address);
+    if (f === 0) {
+      dns.lookup(address, family as dns.LookupOneOptions, callback);
+      return;
+    }
+    lastLiteral = address;
+    lastLiteralFamily = f;
+  }
+  callback(null, address, lastLiteralFamily);
+}
 
 /** Loopback clients (127.0.0.0/8, ::1, v4-mapped loopback) may use the forwarder; others only with `openResolver`. */
 export function isLoopback(ip: string): boolean {
@@ -120,6 +154,8 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     udp = dgram.createSocket({
       type: family === 6 ? "udp6" : "udp4",
       recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024,
+      ...(options.sendBufferSize !== undefined ? { sendBufferSize: options.sendBufferSize } : {}),
+      lookup: literalLookup,
     });
     const u = udp;
     await new Promise<void>((resolve, reject) => {
@@ -173,12 +209,23 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   // Encoded answers per zone, keyed by everything but the ID: the hot path is a Map lookup and a copy.
   let memoZone: Zone | undefined;
   const memo = new Map<string, Buffer>();
-  // And keyed by the raw message minus its ID: a repeat of a query skips even the decoding.
-  const rawMemo = new Map<string, { out: Buffer; qtype: number; rcode: number }>();
-  const remember = (rawKey: string | undefined, out: Buffer, qtype: number) => {
+  // And keyed by the raw message minus its ID: a repeat of a query skips even the decoding. Both
+  // belong to `memoZone` and are dropped together the moment getZone() returns another zone.
+  // One map per transport (UDP answers are truncated to the client's size, TCP ones are not).
+  const rawMemo = { udp: new Map<string, CachedAnswer>(), tcp: new Map<string, CachedAnswer>() };
+  const remember = (proto: "udp" | "tcp", rawKey: string | undefined, out: Buffer, qtype: number) => {
     if (rawKey === undefined) return;
-    if (rawMemo.size >= MEMO_LIMIT) rawMemo.clear();
-    rawMemo.set(rawKey, { out, qtype, rcode: out[3]! & 0xf });
+    const m = rawMemo[proto];
+    if (m.size >= MEMO_LIMIT) m.clear();
+    m.set(rawKey, { out, qtype, rcode: out[3]! & 0xf, m4: undefined, m6: undefined });
+  };
+  /** A copy of a cached answer with the query's ID (never the cached buffer: a queued send may still hold it). */
+  const withId = (cached: Buffer, msg: Buffer): Buffer => {
+    const out = Buffer.allocUnsafe(cached.length);
+    cached.copy(out);
+    out[0] = msg[0]!;
+    out[1] = msg[1]!;
+    return out;
   };
 
   const finish = (
@@ -202,14 +249,21 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   ): Buffer | Promise<Buffer | undefined> | undefined => {
     const start = performance.now();
     const fam: 4 | 6 = remote.includes(":") && !remote.startsWith("::ffff:") ? 6 : 4;
-    const rawKey = msg.length >= 12 && msg.length <= 512 ? `${proto}${msg.toString("latin1", 2)}` : undefined;
-    if (rawKey !== undefined && memoZone !== undefined && memoZone === options.getZone()) {
-      const hit = rawMemo.get(rawKey);
-      if (hit) {
-        const out = Buffer.from(hit.out);
-        out[0] = msg[0]!;
-        out[1] = msg[1]!;
-        return finish(proto, fam, hit.qtype, start, out, "kubernetes", hit.rcode);
+    // Each query reads the zone once: the cache only answers for the zone it was filled from.
+    const zone = options.getZone();
+    const rawKey = msg.length >= 12 && msg.length <= 512 ? msg.toString("latin1", 2) : undefined;
+    if (rawKey !== undefined && zone !== undefined && memoZone === zone) {
+      const hit = rawMemo[proto].get(rawKey);
+      if (hit !== undefined) {
+        const out = withId(hit.out, msg);
+        let h = fam === 4 ? hit.m4 : hit.m6;
+        if (h === undefined) {
+          h = metrics.answerHandle(proto, fam, hit.qtype, rcodeName(hit.rcode), "kubernetes");
+          if (fam === 4) hit.m4 = h;
+          else hit.m6 = h;
+        }
+        metrics.answered(h, (performance.now() - start) / 1000);
+        return out;
       }
     }
     const d = decodeQuery(msg);
@@ -224,21 +278,19 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       const out = encodeError(msg, { ...q, edns: { ...q.edns, version: 0 } }, RCODE.BADVERS);
       return finish(proto, fam, q.type, start, out, "", RCODE.BADVERS);
     }
-    const zone = options.getZone();
     if (!zone) return finish(proto, fam, q.type, start, encodeError(msg, q, RCODE.SERVFAIL), "kubernetes");
     const maxSize = proto === "tcp" ? 65535 : Math.max(512, q.edns?.udpSize ?? 512);
     if (memoZone !== zone) {
       memo.clear();
-      rawMemo.clear();
+      rawMemo.udp.clear();
+      rawMemo.tcp.clear();
       memoZone = zone;
     }
     const key = `${proto === "tcp" ? "t" : maxSize}|${q.edns ? (q.edns.dnssecOk ? "D" : "E") : "-"}|${msg.toString("latin1", 2, 4)}${msg.toString("latin1", 12, q.questionEnd)}`;
     const cached = memo.get(key);
     if (cached) {
-      remember(rawKey, cached, q.type);
-      const out = Buffer.from(cached);
-      out.writeUInt16BE(q.id, 0);
-      return finish(proto, fam, q.type, start, out, "kubernetes");
+      remember(proto, rawKey, cached, q.type);
+      return finish(proto, fam, q.type, start, withId(cached, msg), "kubernetes");
     }
     const resp = answer(zone, { name: q.name, type: q.type });
     if (resp.forward) {
@@ -280,7 +332,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const out = encode(resp.answers);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(key, out);
-    remember(rawKey, out, q.type);
+    remember(proto, rawKey, out, q.type);
     return finish(proto, fam, q.type, start, Buffer.from(out), "kubernetes");
   };
 
@@ -304,19 +356,25 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     return encodeError(msg, d, RCODE.SERVFAIL);
   };
 
+  const sendUdp = (out: Buffer | undefined, port: number, address: string): void => {
+    if (out === undefined) return;
+    try {
+      // No callback: Node then tries a synchronous send (uv_udp_try_send) instead of queueing a
+      // SendWrap; with literalLookup the send happens right here, not on the next tick.
+      udpSock.send(out, port, address);
+    } catch {
+      // A spoofed source (port 0) makes send throw synchronously; such a client gets nothing.
+    }
+  };
+  // No closure per packet on the synchronous path (the zone answers): one only for forwarded ones.
   udpSock.on("message", (msg, rinfo) => {
-    const reply = (out: Buffer | undefined) => {
-      if (!out) return;
-      try {
-        // No callback: Node then tries a synchronous send (uv_udp_try_send) instead of queueing a SendWrap.
-        udpSock.send(out, rinfo.port, rinfo.address);
-      } catch {
-        // A spoofed source (port 0) makes send throw synchronously; such a client gets nothing.
-      }
-    };
     const r = safeHandle(msg, "udp", rinfo.address);
-    if (r instanceof Promise) r.then(reply, () => {});
-    else reply(r);
+    if (r instanceof Promise)
+      r.then(
+        (out) => sendUdp(out, rinfo.port, rinfo.address),
+        () => {},
+      );
+    else sendUdp(r, rinfo.port, rinfo.address);
   });
   udpSock.on("error", () => {});
 
