@@ -11,12 +11,13 @@ import { type FSWatcher, statSync, watch } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname } from "node:path";
-import { type Diagnostic, MichiError } from "../api/diagnostics.js";
+import { type Diagnostic, formatDiagnostic, MichiError } from "../api/diagnostics.js";
 import { kindInfo } from "../api/kinds.js";
 import { loadManifests } from "../api/load.js";
 import type { KubeObject } from "../api/types.js";
 import type { AddressMap } from "../cluster/address-map.js";
 import type { ClusterConfig } from "../cluster/config.js";
+import { keepSource } from "../cluster/keep-source.js";
 import { createAdminHandler, type HttpHandler } from "./admin-api.js";
 import { DataPlane, type DenyAction } from "./dataplane.js";
 import { FlowLog } from "./flows.js";
@@ -72,7 +73,8 @@ export function objectKey(o: KubeObject): string {
 function withNamespace(o: KubeObject): KubeObject {
   const info = kindInfo(o.kind);
   if (info?.namespaced === false || o.metadata?.namespace) return o;
-  return { ...o, metadata: { ...o.metadata, namespace: "default" } };
+  // A copy keeps its original's source, so errors about it still name FILE:LINE:COL.
+  return keepSource({ ...o, metadata: { ...o.metadata, namespace: "default" } }, o);
 }
 
 export class UpInstance {
@@ -115,7 +117,10 @@ export class UpInstance {
   /** Loads, compiles and serves; throws MichiError (with every diagnostic) when it cannot. */
   async start(): Promise<void> {
     const loaded = await loadManifests(this.options.paths);
-    for (const o of loaded.objects) this.fileObjects.set(objectKey(withNamespace(o)), withNamespace(o));
+    for (const o of loaded.objects) {
+      const obj = withNamespace(o);
+      this.fileObjects.set(objectKey(obj), obj);
+    }
     const result = compileSnapshot(this.desired(), this.options.config, undefined, {
       hostIP: this.options.hostIP,
       loadDiagnostics: loaded.diagnostics,
@@ -248,7 +253,10 @@ export class UpInstance {
         return { ok: false, version: this.snapshot?.version ?? 0, diagnostics, changed: [] };
       }
       const files = new Map<string, KubeObject>();
-      for (const o of loaded.objects) files.set(objectKey(withNamespace(o)), withNamespace(o));
+      for (const o of loaded.objects) {
+        const obj = withNamespace(o);
+        files.set(objectKey(obj), obj);
+      }
       // Last write wins: an object edited in the files since the last load replaces what apply/delete did to it.
       const applied = new Map(this.appliedObjects);
       const deleted = new Set(this.deleted);
@@ -356,10 +364,14 @@ export class UpInstance {
         this.reload()
           .then((r) => {
             if (r.ok) this.options.log(`reloaded: snapshot ${r.version}`);
-            else
+            else {
+              const errors = r.diagnostics.filter((d) => d.severity === "error");
               this.options.log(
-                `reload refused (still serving snapshot ${r.version}): ${r.diagnostics.length} error(s)`,
+                `reload refused (still serving snapshot ${r.version}): ${errors.length} error(s)`,
               );
+              // Say what is wrong, as `michi validate` would: FILE:LINE:COL: KIND NS/NAME: FIELD: message.
+              for (const d of errors) this.options.log(`  ${formatDiagnostic(d)}`);
+            }
           })
           .catch((err: Error) => this.options.log(`reload failed: ${err.message}`));
       }, this.options.debounceMs);

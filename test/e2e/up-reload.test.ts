@@ -208,6 +208,10 @@ describe("hot reload", () => {
       lastError = (await up.api<{ lastError?: { source: string } }>("/api/up")).lastError;
     }
     expect((await up.api<{ version: number }>("/api/up")).version).toBe(before);
+    // The log says what is wrong, one validate-style line per error, not just a count.
+    expect(up.stderr()).toMatch(
+      /reload refused \(still serving snapshot \d+\): [1-9]\d* error\(s\)\nmichi: {3}\S*broken\.yaml:\d+:\d+: Service default\/broken: spec\.ports\[0\]\.port: Invalid value: 70000/,
+    );
     const svc = await clusterIP("default/web:80");
     expect((await rawHttp(svc.local as string, svc.localPort)).ok).toBe(true);
     rmSync(join(dir, "broken.yaml"));
