@@ -16,12 +16,14 @@
  * returning whether it answered; the paths above are answered here, every
  * other request goes to the chained handlers (the dashboard) first.
  */
+
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { formatDiagnostic } from "../api/diagnostics.js";
 import { parseManifests } from "../api/load.js";
 import { formatCIDR } from "../api/net.js";
 import { formatResolvConf, resolvConfFor } from "../cluster/resolv-conf.js";
 import { podPorts } from "../pods/pod-runtime.js";
+import { resolveTarget } from "../policy/targets.js";
 import { podKeyOf } from "./dataplane.js";
 import type { Flow } from "./flows.js";
 import { listenerKey } from "./listener-pool.js";
@@ -86,6 +88,25 @@ export function createAdminHandler(up: UpInstance, before: readonly HttpHandler[
     }
     if (method === "GET" && path === "/api/up/pods") {
       json(res, 200, { items: pods(up) });
+      return true;
+    }
+    // A workload (`deployment/NS/NAME`, …) stands for its first pod by name, for `michi curl --from`.
+    const workloadMatch = /^\/api\/up\/pods\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+    if (method === "GET" && workloadMatch && up.snapshot) {
+      const ref = workloadMatch
+        .slice(1)
+        .map((x) => decodeURIComponent(x ?? ""))
+        .join("/");
+      let target: ReturnType<typeof resolveTarget>;
+      try {
+        target = resolveTarget(up.snapshot.state, ref, "source");
+      } catch (err) {
+        return notFound(res, (err as Error).message);
+      }
+      const first = target.kind === "pods" ? target.pods.map(podKeyOf).sort()[0] : undefined;
+      const detail = first === undefined ? undefined : podDetail(up, first);
+      if (!detail) return notFound(res, `${ref} has no pod`);
+      json(res, 200, detail);
       return true;
     }
     const podMatch = /^\/api\/up\/(pods|logs)\/([^/]+)\/([^/]+)$/.exec(path);

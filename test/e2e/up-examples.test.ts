@@ -99,6 +99,30 @@ describe("examples/idp-system", () => {
     expect(all.stdout.trim().split("\n").sort()).toEqual(want);
   });
 
+  it("michi curl --from a workload speaks for its first pod", async () => {
+    const first = pods
+      .filter((p) => p.labels.app === "frontend")
+      .map((p) => p.name)
+      .sort()[0];
+    const r = await up.cli([
+      "curl",
+      "--from",
+      "deployment/idp-system/frontend",
+      "http://idp-server.idp-system/",
+      "-v",
+    ]);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain(`* from pod idp-system/${first} `);
+    const missing = await up.cli([
+      "curl",
+      "--from",
+      "deployment/idp-system/nope",
+      "http://idp-server.idp-system/",
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("deployment idp-system/nope not found");
+  });
+
   it("michi curl: frontend is denied to idp-server:8080 by the course policy, and michi flows shows it", async () => {
     const fe = pods.find((p) => p.labels.app === "frontend") as UpPodInfo;
     const r = await up.cli([

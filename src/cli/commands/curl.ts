@@ -61,12 +61,11 @@ export async function fetchJSON<T>(client: UpClient, path: string): Promise<T> {
   return body;
 }
 
+/** `NS/NAME` (or `NAME` in default) is a pod; `KIND/NS/NAME` a workload, standing for its first pod. */
 export async function podDetail(client: UpClient, pod: string): Promise<PodDetail> {
-  const [ns, name] = pod.includes("/") ? pod.split("/", 2) : ["default", pod];
-  return fetchJSON<PodDetail>(
-    client,
-    `/api/up/pods/${encodeURIComponent(ns ?? "")}/${encodeURIComponent(name ?? "")}`,
-  );
+  const parts = pod.split("/");
+  const segments = parts.length >= 3 ? parts.slice(0, 3) : parts.length === 2 ? parts : ["default", pod];
+  return fetchJSON<PodDetail>(client, `/api/up/pods/${segments.map(encodeURIComponent).join("/")}`);
 }
 
 /** Flows recorded for a local source address:port, waiting briefly for the data plane to log them. */
@@ -105,7 +104,10 @@ export function register(program: Command): void {
   program
     .command("curl")
     .description("make an HTTP request as a pod of a running michi up would")
-    .requiredOption("--from <pod>", "the pod making the request: NAMESPACE/NAME")
+    .requiredOption(
+      "--from <pod>",
+      "the pod making the request: NAMESPACE/NAME, or a workload KIND/NAMESPACE/NAME (its first pod)",
+    )
     .argument("<url>", "http:// or https:// URL; names resolve with the pod's resolv.conf")
     .option("-v, --verbose", "show DNS queries, service, endpoint and policy verdicts")
     .option("-H, --header <header>", "extra header 'Name: value'; repeatable", collect, [])
