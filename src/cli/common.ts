@@ -112,3 +112,27 @@ export function printJSON(value: unknown): void {
 export function printYAML(value: unknown): void {
   process.stdout.write(yamlStringify(value, { aliasDuplicateObjects: false }));
 }
+
+/**
+ * `--ui`/`--dns`/`--http`/`--https` values: IPv4 ADDR:PORT on loopback only
+ * (michi never serves beyond this machine unless a command says otherwise).
+ * `who` names the server in the refusal ("michi up", "the dashboard").
+ */
+export function parseLoopbackHostPort(
+  flag: string,
+  text: string,
+  who: string,
+): { host: string; port: number } {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535)
+    throw new MichiError(
+      "BadFlag",
+      `${flag}: expected ADDR:PORT (IPv4 loopback), got ${JSON.stringify(text)}`,
+    );
+  const host = m[1] as string;
+  if (!host.startsWith("127.")) {
+    throw new MichiError("BadFlag", `${flag}: ${who} serves on loopback only (127.0.0.0/8), got ${host}`);
+  }
+  return { host, port };
+}

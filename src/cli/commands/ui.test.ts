@@ -1,6 +1,8 @@
 /** `michi ui --ui ADDR:PORT`: loopback addresses only. */
 import { describe, expect, it } from "vitest";
-import { parseLoopbackHostPort } from "./ui.js";
+import { parseLoopbackHostPort as parse } from "../common.js";
+
+const parseLoopbackHostPort = (flag: string, text: string) => parse(flag, text, "the dashboard");
 
 describe("parseLoopbackHostPort", () => {
   it("accepts loopback ADDR:PORT and refuses anything else", () => {

@@ -10,7 +10,12 @@ import type { Command } from "commander";
 import { MichiError } from "../../api/diagnostics.js";
 import { createWebHandler } from "../../web/api.js";
 import { sendJSON } from "../../web/http-util.js";
-import { addManifestOptions, loadFromOptions, type ManifestOptions } from "../common.js";
+import {
+  addManifestOptions,
+  loadFromOptions,
+  type ManifestOptions,
+  parseLoopbackHostPort,
+} from "../common.js";
 
 interface UiFlags extends ManifestOptions {
   ui: string;
@@ -18,24 +23,6 @@ interface UiFlags extends ManifestOptions {
 }
 
 export const DEFAULT_UI = "127.0.0.1:7080";
-
-export function parseLoopbackHostPort(flag: string, text: string): { host: string; port: number } {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
-  const port = Number(m?.[2]);
-  if (!m || port > 65535)
-    throw new MichiError(
-      "BadFlag",
-      `${flag}: expected ADDR:PORT (IPv4 loopback), got ${JSON.stringify(text)}`,
-    );
-  const host = m[1] as string;
-  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) {
-    throw new MichiError(
-      "BadFlag",
-      `${flag}: the dashboard serves on loopback only (127.0.0.0/8), got ${host}`,
-    );
-  }
-  return { host, port };
-}
 
 export function register(program: Command): void {
   const cmd = program
@@ -49,7 +36,7 @@ export function register(program: Command): void {
       DEFAULT_UI,
     );
   addManifestOptions(cmd).action(async (flags: UiFlags) => {
-    const { host, port } = parseLoopbackHostPort("--ui", flags.ui);
+    const { host, port } = parseLoopbackHostPort("--ui", flags.ui, "the dashboard");
     const loaded = await loadFromOptions(flags);
     const snapshot = { state: loaded.state, diagnostics: loaded.diagnostics, version: 1 };
     const web = createWebHandler({ getSnapshot: () => snapshot });

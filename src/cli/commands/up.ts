@@ -11,7 +11,12 @@ import { formatReadyReport } from "../../runtime/ready-report.js";
 import { removeUpRecord, stateFile, writeUpRecord } from "../../runtime/state-file.js";
 import { DiagnosticsError, type HostPort, UpInstance } from "../../runtime/up.js";
 import { dashboardForUp } from "../../web/up-dashboard.js";
-import { addManifestOptions, configFromOptions, type ManifestOptions } from "../common.js";
+import {
+  addManifestOptions,
+  configFromOptions,
+  type ManifestOptions,
+  parseLoopbackHostPort,
+} from "../common.js";
 
 interface UpFlags extends ManifestOptions {
   dns?: string;
@@ -30,24 +35,11 @@ interface UpFlags extends ManifestOptions {
   dnsUpstreams?: string;
 }
 
-export function parseHostPort(flag: string, text: string): HostPort {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
-  const port = Number(m?.[2]);
-  if (!m || port > 65535)
-    throw new MichiError(
-      "BadFlag",
-      `${flag}: expected ADDR:PORT (IPv4 loopback), got ${JSON.stringify(text)}`,
-    );
-  const host = m[1] as string;
-  if (!host.startsWith("127.")) {
-    throw new MichiError("BadFlag", `${flag}: michi up serves on loopback only (127.0.0.0/8), got ${host}`);
-  }
-  return { host, port };
-}
-
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+const hostPort = (flag: string, text: string): HostPort => parseLoopbackHostPort(flag, text, "michi up");
 
 export function register(program: Command): void {
   const cmd = program
@@ -108,7 +100,7 @@ export function register(program: Command): void {
         `--low-port-offset: expected an integer 0-64511, got ${JSON.stringify(flags.lowPortOffset)}`,
       );
     }
-    const ui = parseHostPort("--ui", flags.ui);
+    const ui = hostPort("--ui", flags.ui);
     const up: UpInstance = new UpInstance({
       // The dashboard (issue 7) on the same --ui address; the admin API keeps its own paths.
       handlers: [dashboardForUp(() => up)],
@@ -118,9 +110,9 @@ export function register(program: Command): void {
       portRule,
       hostIP: flags.hostIp,
       ui,
-      ...(flags.dns ? { dns: parseHostPort("--dns", flags.dns) } : {}),
-      ...(flags.http && flags.http !== "none" ? { http: parseHostPort("--http", flags.http) } : {}),
-      ...(flags.https && flags.https !== "none" ? { https: parseHostPort("--https", flags.https) } : {}),
+      ...(flags.dns ? { dns: hostPort("--dns", flags.dns) } : {}),
+      ...(flags.http && flags.http !== "none" ? { http: hostPort("--http", flags.http) } : {}),
+      ...(flags.https && flags.https !== "none" ? { https: hostPort("--https", flags.https) } : {}),
       watch: flags.watch === true,
       deny: flags.deny === "reject" ? "reject" : "drop",
       dropHoldMs: Number(flags.dropHold) || 30000,
