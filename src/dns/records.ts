@@ -41,18 +41,25 @@ export type ResourceRecord =
   | (RRBase & { type: "SOA"; data: SoaData })
   | (RRBase & { type: "MX"; data: MxData });
 
-/** Numeric RR type codes (RFC 1035, 3596, 2782, 6891). */
-export const TYPE_CODES: Readonly<Record<string, number>> = {
+/** Numeric RR type codes (RFC 1035, 3596, 2782, 6891) of the types michi serves, and the transfers it refuses. */
+export const TYPE = {
   A: 1,
   NS: 2,
   CNAME: 5,
   SOA: 6,
   PTR: 12,
-  HINFO: 13,
   MX: 15,
   TXT: 16,
   AAAA: 28,
   SRV: 33,
+  IXFR: 251,
+  AXFR: 252,
+} as const satisfies Record<RRType, number> & Record<string, number>;
+
+/** Every type mnemonic michi knows, by code (for parsing and printing queries). */
+export const TYPE_CODES: Readonly<Record<string, number>> = {
+  ...TYPE,
+  HINFO: 13,
   NAPTR: 35,
   DS: 43,
   OPT: 41,
@@ -61,8 +68,6 @@ export const TYPE_CODES: Readonly<Record<string, number>> = {
   HTTPS: 65,
   SVCB: 64,
   CAA: 257,
-  IXFR: 251,
-  AXFR: 252,
   ANY: 255,
 };
 

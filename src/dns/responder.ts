@@ -11,7 +11,7 @@
 import { parseIP } from "../api/net.js";
 import { addressFromReverse, isSubdomain, lowerName, podLabelAddress, trimDot } from "./names.js";
 import type { ResourceRecord } from "./records.js";
-import { RCODE, TYPE_CODES } from "./records.js";
+import { RCODE, TYPE, TYPE_CODES } from "./records.js";
 import type { Zone, ZonePort, ZoneService } from "./zone.js";
 
 export interface Question {
@@ -40,19 +40,7 @@ export interface DnsResponse {
 /** DNS schema version served at dns-version.ZONE (Kubernetes DNS spec 1.1.0). */
 export const DNS_SCHEMA_VERSION = "1.1.0";
 
-const T = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-  IXFR: 251,
-  AXFR: 252,
-} as const;
+const T = TYPE;
 
 /** A CoreDNS `msg.Service`: a host (IP or name), a port and the domain it is known by. */
 interface Entry {

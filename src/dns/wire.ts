@@ -6,7 +6,7 @@
  */
 import { parseIP } from "../api/net.js";
 import type { ResourceRecord } from "./records.js";
-import { RCODE } from "./records.js";
+import { RCODE, TYPE } from "./records.js";
 
 export interface Edns {
   udpSize: number;
@@ -151,17 +151,7 @@ export function decodeQuery(buf: Buffer): Decoded {
 
 // ------------------------------------------------------------------ encoder
 
-const TYPE_NUM: Record<ResourceRecord["type"], number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-};
+const TYPE_NUM: Record<ResourceRecord["type"], number> = TYPE;
 
 /** Splits a presentation name into raw labels, honouring `\.` and `\DDD` escapes. */
 function labelsOf(name: string): Buffer[] {
