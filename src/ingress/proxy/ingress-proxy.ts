@@ -344,23 +344,34 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
     );
   };
 
-  if (opts.http) {
-    const srv = http.createServer(serverOpts);
+  /** Wires a listener's events and starts it; `modelPort` is the port clients are told (X-Forwarded-Port, redirects). */
+  const serve = async (
+    srv: http.Server | https.Server,
+    scheme: "http" | "https",
+    at: { host: string; port: number },
+    modelPort: number | undefined,
+  ): Promise<AddressInfo> => {
     let port = 0;
     srv.on(
       "request",
-      handle("http", () => opts.ports?.http ?? port),
+      handle(scheme, () => modelPort ?? port),
     );
     srv.on(
       "upgrade",
-      upgrade("http", () => opts.ports?.http ?? port),
+      upgrade(scheme, () => modelPort ?? port),
     );
     srv.on("clientError", onClientError);
     srv.on("connection", track);
-    await listen(srv, opts.http);
-    addresses.http = srv.address() as AddressInfo;
-    port = addresses.http.port;
+    await listen(srv, at);
+    const address = srv.address() as AddressInfo;
+    port = address.port;
     servers.push(srv);
+    return address;
+  };
+
+  if (opts.http) {
+    const srv = http.createServer(serverOpts);
+    addresses.http = await serve(srv, "http", opts.http, opts.ports?.http);
   }
   if (opts.https) {
     const def = opts.defaultCertificate ?? (await generateDefaultCertificate());
@@ -391,23 +402,9 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
           ...tlsOpts,
           ALPNProtocols: ["http/1.1"],
         })) as unknown as https.Server;
-    let port = 0;
-    srv.on(
-      "request",
-      handle("https", () => opts.ports?.https ?? port),
-    );
-    srv.on(
-      "upgrade",
-      upgrade("https", () => opts.ports?.https ?? port),
-    );
-    srv.on("clientError", onClientError);
     srv.on("tlsClientError", (_err, socket) => socket.destroy());
-    srv.on("connection", track);
-    await listen(srv, opts.https);
-    addresses.https = srv.address() as AddressInfo;
-    port = addresses.https.port;
-    httpsPort = opts.ports?.https ?? port;
-    servers.push(srv);
+    addresses.https = await serve(srv, "https", opts.https, opts.ports?.https);
+    httpsPort = opts.ports?.https ?? addresses.https.port;
   }
 
   return {
