@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { cidrContains, parseIP } from "../api/net.js";
 import type { CorsConfig, LocationConfig } from "./annotations.js";
+import { rawHeader } from "./proxy/http1.js";
 import { splitTarget } from "./request-path.js";
 import type {
   BackendSummary,
@@ -27,6 +28,8 @@ export interface RouteRequest {
   /** Request target: path and query. */
   path: string;
   headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Or the fields as raw [lower-case name, value, …] pairs, as the proxy's front end reads them. */
+  rawHeaders?: readonly string[];
   sourceIP?: string;
   /** Declared request body length, for proxy-body-size. */
   contentLength?: number;
@@ -113,6 +116,7 @@ export function findLocation(server: Server, path: string): Location | undefined
 }
 
 function header(req: RouteRequest, name: string): string | undefined {
+  if (req.rawHeaders) return rawHeader(req.rawHeaders, name);
   const v = req.headers?.[name];
   return Array.isArray(v) ? v.join(", ") : (v as string | undefined);
 }

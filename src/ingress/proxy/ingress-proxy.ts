@@ -1,41 +1,30 @@
-/**
- * The ingress controller's data plane: HTTP and HTTPS listeners that decide
- * each request with routeRequest (the same code `michi route` runs) and
- * proxy it to a ready endpoint over keep-alive connection pools.
- *
- * Each request reads the route table once when it starts (getTable), so a
- * table swap is atomic per request and never fails one in flight. Behaviour
- * follows ingress-nginx: round-robin with the next endpoint tried on
- * connection failure (proxy_next_upstream error timeout, 3 tries), 502 on
- * refused, 504 on timeouts, X-Forwarded-* and X-Request-ID set, hop-by-hop
- * headers dropped, WebSocket upgrades tunnelled, SNI picks the certificate.
- */
-import { randomBytes } from "node:crypto";
-import http, {
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type ServerResponse,
-} from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import http2 from "node:http2";
 import https from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import net, { type AddressInfo, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import tls, { type SecureContext } from "node:tls";
-import type { LocationConfig } from "../annotations.js";
-import {
-  affinityKey,
-  findServer,
-  normalizeHost,
-  type RouteDecision,
-  routeRequest,
-} from "../route-request.js";
+import { findServer, normalizeHost, type RouteDecision, routeRequest } from "../route-request.js";
 import type { EndpointRef, RouteTable, ServerTLS } from "../route-types.js";
 import { type AccessLogEntry, formatJSON, formatUpstreamInfo } from "./access-log.js";
 import { generateDefaultCertificate, type PemPair } from "./default-cert.js";
 import { errorPage, statusText } from "./error-pages.js";
-import { connectionTokens, isHopHeader } from "./hop-headers.js";
+import {
+  accessEntry,
+  controllerReply,
+  debugValue,
+  isRetryable,
+  newReqState,
+  newRequestId,
+  pickEndpoint,
+  type ReqState,
+  requestIdFor,
+  responseHeaders,
+  upstreamHeaders,
+} from "./exchange.js";
+import { fastHandler, type ProxyCore } from "./fast-exchange.js";
+import { Front } from "./front.js";
 import { IngressMetrics } from "./metrics.js";
 import {
   type PooledRequest,
@@ -87,8 +76,6 @@ export interface IngressProxy {
   close(graceMs?: number): Promise<void>;
 }
 
-const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
-
 /** Host header, or HTTP/2's :authority. */
 function hostOf(req: IncomingMessage): string {
   const h = req.headers.host ?? req.headers[":authority"];
@@ -98,19 +85,6 @@ function hostOf(req: IncomingMessage): string {
 /** HTTP/2 requests reach the handler through the compatibility API; a few things differ. */
 function isH2(req: IncomingMessage): boolean {
   return req.httpVersionMajor === 2;
-}
-
-// X-Request-ID values (32 hex digits, like nginx's $request_id), drawn from a pooled random buffer.
-let idPool = Buffer.alloc(0);
-let idOffset = 0;
-function newRequestId(): string {
-  if (idOffset + 16 > idPool.length) {
-    idPool = randomBytes(4096);
-    idOffset = 0;
-  }
-  const id = idPool.toString("hex", idOffset, idOffset + 16);
-  idOffset += 16;
-  return id;
 }
 
 export async function startIngressProxy(opts: IngressProxyOptions): Promise<IngressProxy> {
@@ -137,20 +111,33 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
   let inFlight = 0;
   let drained: (() => void) | undefined;
   let httpsPort: number | undefined = opts.ports?.https;
-
-  const log = (e: AccessLogEntry) => {
-    if (!opts.onAccessLog) return;
-    opts.onAccessLog(opts.accessLogFormat === "json" ? formatJSON(e) : formatUpstreamInfo(e), e);
+  const core: ProxyCore = {
+    opts,
+    metrics,
+    pools,
+    rr,
+    httpsPort: () => httpsPort,
+    begin: () => {
+      inFlight++;
+    },
+    done: () => {
+      inFlight--;
+      if (inFlight === 0 && drained) drained();
+    },
+    log: (e: AccessLogEntry) => {
+      if (!opts.onAccessLog) return;
+      opts.onAccessLog(opts.accessLogFormat === "json" ? formatJSON(e) : formatUpstreamInfo(e), e);
+    },
   };
 
   const handle =
     (scheme: "http" | "https", listenPort: () => number) => (req: IncomingMessage, res: ServerResponse) => {
-      inFlight++;
+      core.begin();
       const started = performance.now();
       const table = opts.getTable() as RouteTable | undefined;
       if (!table) {
         // No configuration compiled yet (start-up): nginx would not be listening; answer 503 rather than crash.
-        res.once("close", () => inFlight--);
+        res.once("close", () => core.done());
         res.writeHead(503, { "content-type": "text/html", server: "michi" }).end(errorPage(503));
         return;
       }
@@ -168,52 +155,33 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
         random: Math.random(),
         ...(httpsPort !== undefined ? { httpsPort } : {}),
       });
-      const incoming = req.headers["x-request-id"];
-      const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : newRequestId();
-      const st: ReqState = {
-        bytesSent: 0,
-        upstreamAddr: "",
-        upstreamStatus: undefined,
-        upstreamStart: 0,
-        upstreamEnd: undefined,
-        servedBy: undefined,
-      };
+      const requestId = requestIdFor(req.headers);
+      const st = newReqState();
       let finished = false;
       const finish = () => {
         if (finished) return;
         finished = true;
-        inFlight--;
-        if (inFlight === 0 && drained) drained();
+        core.done();
         const now = performance.now();
         metrics.observe(d, req.method ?? "", res.statusCode, (now - started) / 1000);
-        if (opts.onAccessLog) {
-          const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} (${d.rule.pathType})` : "";
-          log({
-            time: new Date(),
-            remoteAddr: req.socket.remoteAddress ?? "-",
-            method: req.method ?? "",
-            uri: req.url ?? "",
-            httpVersion: req.httpVersion,
-            status: res.statusCode,
-            bodyBytesSent: st.bytesSent,
-            referer: String(req.headers.referer ?? ""),
-            userAgent: String(req.headers["user-agent"] ?? ""),
-            requestLength: Number(clHeader ?? 0),
-            requestTimeMs: now - started,
-            upstreamName: d.action === "proxy" && d.backend ? d.backend.upstream : "",
-            alternativeUpstreamName: d.canary && !d.canary.used ? "" : "",
-            upstreamAddr: st.upstreamAddr,
-            upstreamResponseLength: st.upstreamStatus !== undefined ? st.bytesSent : undefined,
-            upstreamResponseTimeMs:
-              st.upstreamEnd !== undefined ? st.upstreamEnd - st.upstreamStart : undefined,
-            upstreamStatus: st.upstreamStatus,
-            requestId,
-            host: hostOf(req),
-            ingress: d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "",
-            service: d.backend?.service ?? "",
-            rule,
-          });
-        }
+        if (opts.onAccessLog)
+          core.log(
+            accessEntry(
+              d,
+              {
+                remoteAddr: req.socket.remoteAddress ?? "",
+                method: req.method ?? "",
+                uri: req.url ?? "",
+                httpVersion: req.httpVersion,
+                status: res.statusCode,
+                headers: req.headers,
+                host: hostOf(req),
+                requestId,
+                requestTimeMs: now - started,
+              },
+              st,
+            ),
+          );
       };
       res.once("finish", finish);
       res.once("close", finish);
@@ -263,7 +231,15 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       }
       const ep = pickEndpoint(d, rr);
       const target = opts.upstream(ep);
-      const headers = upstreamHeaders(req, d, scheme, listenPort(), newRequestId());
+      const headers = upstreamHeaders(
+        req.headers,
+        hostOf(req),
+        req.socket.remoteAddress ?? "",
+        d,
+        scheme,
+        listenPort(),
+        newRequestId(),
+      );
       headers.connection = "Upgrade";
       headers.upgrade = req.headers.upgrade ?? "websocket";
       const mod = d.config.backendProtocol === "HTTPS" ? https : http;
@@ -329,7 +305,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
     insecureHTTPParser: false,
   };
   const addresses: { http?: AddressInfo; https?: AddressInfo } = {};
-  const servers: http.Server[] = [];
+  const servers: net.Server[] = [];
 
   const onClientError = (err: Error & { code?: string }, socket: Duplex) => {
     if (!socket.writable) {
@@ -344,34 +320,49 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
     );
   };
 
-  /** Wires a listener's events and starts it; `modelPort` is the port clients are told (X-Forwarded-Port, redirects). */
-  const serve = async (
-    srv: http.Server | https.Server,
-    scheme: "http" | "https",
-    at: { host: string; port: number },
-    modelPort: number | undefined,
-  ): Promise<AddressInfo> => {
-    let port = 0;
-    srv.on(
-      "request",
-      handle(scheme, () => modelPort ?? port),
-    );
-    srv.on(
-      "upgrade",
-      upgrade(scheme, () => modelPort ?? port),
-    );
+  const fronts: Front[] = [];
+  const fallbacks: http.Server[] = [];
+
+  /**
+   * Wires a Node server's events; `port` is the port clients are told
+   * (X-Forwarded-Port, redirects). With `fast`, the server only takes the
+   * connections the hand-written front end hands over, and the front end,
+   * returned, serves the rest.
+   */
+  const wire = (srv: http.Server | https.Server, scheme: "http" | "https", port: () => number): void => {
+    srv.on("request", handle(scheme, port));
+    srv.on("upgrade", upgrade(scheme, port));
     srv.on("clientError", onClientError);
     srv.on("connection", track);
+  };
+  const fastFront = (scheme: "http" | "https", port: () => number): Front => {
+    const fallback = http.createServer(serverOpts);
+    wire(fallback, scheme, port);
+    fallbacks.push(fallback);
+    const front = new Front({
+      handler: fastHandler(core, scheme, port),
+      fallback,
+      keepAliveTimeoutMs: serverOpts.keepAliveTimeout,
+      headersTimeoutMs: serverOpts.headersTimeout,
+    });
+    fronts.push(front);
+    return front;
+  };
+  const start = async (srv: net.Server, at: ListenAddress): Promise<AddressInfo> => {
     await listen(srv, at);
-    const address = srv.address() as AddressInfo;
-    port = address.port;
     servers.push(srv);
-    return address;
+    return srv.address() as AddressInfo;
   };
 
   if (opts.http) {
-    const srv = http.createServer(serverOpts);
-    addresses.http = await serve(srv, "http", opts.http, opts.ports?.http);
+    let port = 0;
+    const modelPort = opts.ports?.http;
+    const front = fastFront("http", () => modelPort ?? port);
+    const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (sock) =>
+      front.adoptTCP(sock),
+    );
+    addresses.http = await start(srv, opts.http);
+    port = addresses.http.port;
   }
   if (opts.https) {
     const def = opts.defaultCertificate ?? (await generateDefaultCertificate());
@@ -394,16 +385,28 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
       cb(null, ctx ?? defaultCtx);
     };
     const tlsOpts = { cert: def.cert, key: def.key, minVersion: "TLSv1.2" as const, SNICallback };
-    // The HTTP/2 server with allowHTTP1 serves HTTP/1.1 clients (and their upgrades) through the same events.
-    const srv = (opts.http2
-      ? http2.createSecureServer({ ...tlsOpts, allowHTTP1: true, ALPNProtocols: ["h2", "http/1.1"] })
-      : https.createServer({
-          ...serverOpts,
-          ...tlsOpts,
-          ALPNProtocols: ["http/1.1"],
-        })) as unknown as https.Server;
-    srv.on("tlsClientError", (_err, socket) => socket.destroy());
-    addresses.https = await serve(srv, "https", opts.https, opts.ports?.https);
+    let port = 0;
+    const modelPort = opts.ports?.https;
+    const portOf = () => modelPort ?? port;
+    let srv: net.Server;
+    if (opts.http2) {
+      // The HTTP/2 server with allowHTTP1 serves HTTP/1.1 clients (and their upgrades) through the same events.
+      const h2 = http2.createSecureServer({
+        ...tlsOpts,
+        allowHTTP1: true,
+        ALPNProtocols: ["h2", "http/1.1"],
+      });
+      wire(h2 as unknown as https.Server, "https", portOf);
+      srv = h2;
+    } else {
+      const front = fastFront("https", portOf);
+      srv = tls.createServer({ ...tlsOpts, ALPNProtocols: ["http/1.1"], allowHalfOpen: true }, (sock) =>
+        front.adoptStream(sock),
+      );
+    }
+    srv.on("tlsClientError", (_err: Error, socket: Duplex) => socket.destroy());
+    addresses.https = await start(srv, opts.https);
+    port = addresses.https.port;
     httpsPort = opts.ports?.https ?? addresses.https.port;
   }
 
@@ -415,14 +418,16 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
         servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
       );
       // (The HTTP/2 server has no connection helpers: its sockets are closed through `sockets` below.)
-      for (const s of servers) s.closeIdleConnections?.();
+      for (const s of [...servers, ...fallbacks]) (s as http.Server).closeIdleConnections?.();
+      for (const f of fronts) f.closeIdle();
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => (drained = resolve)),
           new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
         ]);
       }
-      for (const s of servers) s.closeAllConnections?.();
+      for (const s of [...servers, ...fallbacks]) (s as http.Server).closeAllConnections?.();
+      for (const f of fronts) f.close();
       for (const t of tunnels) t.destroy();
       for (const sock of sockets) sock.destroy();
       httpAgent.destroy();
@@ -433,7 +438,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
   };
 }
 
-function listen(srv: http.Server, addr: ListenAddress): Promise<void> {
+function listen(srv: net.Server, addr: ListenAddress): Promise<void> {
   return new Promise((resolve, reject) => {
     srv.once("error", reject);
     srv.listen(addr.port, addr.host, () => {
@@ -443,41 +448,19 @@ function listen(srv: http.Server, addr: ListenAddress): Promise<void> {
   });
 }
 
-interface ReqState {
-  bytesSent: number;
-  upstreamAddr: string;
-  upstreamStatus: number | undefined;
-  upstreamStart: number;
-  upstreamEnd: number | undefined;
-  servedBy: EndpointRef | undefined;
-}
-
-function debugValue(d: RouteDecision): string {
-  const ing = d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "-";
-  const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} ${d.rule.pathType}` : "default-backend";
-  const be = d.backend ? `${d.backend.service}:${d.backend.port}` : "-";
-  return `ingress=${ing}; rule=${rule}; backend=${be}; status=${d.status}`.replace(/[^\x20-\x7e]/g, "?");
+function debugOf(res: ServerResponse): string | undefined {
+  const v = res.getHeader("x-michi-route");
+  return v === undefined ? undefined : String(v);
 }
 
 function reply(res: ServerResponse, d: RouteDecision, st: ReqState): void {
-  for (const [k, v] of Object.entries(d.responseHeaders)) res.setHeader(k, v);
-  res.setHeader("server", "michi");
-  if (d.status === 204) {
-    res.setHeader("content-type", "text/plain charset=UTF-8");
-    res.setHeader("content-length", "0");
-    res.writeHead(204);
-    res.end();
-    return;
-  }
-  const body = errorPage(d.status);
-  if (d.location) res.setHeader("location", d.location);
+  const { headers, body } = controllerReply(d);
+  for (const k in headers) res.setHeader(k, headers[k] as string | number | string[]);
   if (d.status === 400) res.shouldKeepAlive = false;
   if (d.status === 413) lingerDiscard(res);
-  res.setHeader("content-type", "text/html");
-  res.setHeader("content-length", Buffer.byteLength(body));
   res.writeHead(d.status);
   st.bytesSent = Buffer.byteLength(body);
-  res.end(res.req.method === "HEAD" ? undefined : body);
+  res.end(res.req.method === "HEAD" || body === "" ? undefined : body);
 }
 
 /**
@@ -502,65 +485,6 @@ function lingerDiscard(res: ServerResponse): void {
   req.resume();
 }
 
-function pickEndpoint(d: RouteDecision, rr: Map<string, number>): EndpointRef {
-  if (d.stickyEndpoint) return d.stickyEndpoint;
-  const key = d.backend?.upstream ?? "";
-  const n = d.endpoints.length;
-  const i = (rr.get(key) ?? 0) % n;
-  rr.set(key, (i + 1) % n);
-  return d.endpoints[i] as EndpointRef;
-}
-
-function upstreamHeaders(
-  req: IncomingMessage,
-  d: RouteDecision,
-  scheme: string,
-  listenPort: number,
-  requestId: string,
-): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  const conn = connectionTokens(req.headers.connection);
-  const h = req.headers;
-  for (const k in h) {
-    const v = h[k];
-    if (
-      v === undefined ||
-      isHopHeader(k) ||
-      conn?.has(k) ||
-      k.charCodeAt(0) === 58 /* ":" HTTP/2 pseudo-header */
-    )
-      continue;
-    // httpoxy: never forward a Proxy header; X-Forwarded-* are the controller's to set.
-    if (
-      k === "proxy" ||
-      k.startsWith("x-forwarded-") ||
-      k === "x-real-ip" ||
-      k === "x-request-id" ||
-      k === "x-scheme" ||
-      k === "x-original-forwarded-for"
-    )
-      continue;
-    out[k] = v;
-  }
-  const addr = req.socket.remoteAddress ?? "";
-  const remote = addr.startsWith("::ffff:") ? addr.replace(/^::ffff:(?=\d+\.)/, "") : addr;
-  const host = hostOf(req);
-  out.host = d.upstreamHost ?? host;
-  out["x-request-id"] = requestId;
-  out["x-real-ip"] = remote;
-  // ingress-nginx default (use-forwarded-headers false): the client's own X-Forwarded-For is not trusted.
-  out["x-forwarded-for"] = remote;
-  const xff = req.headers["x-forwarded-for"];
-  if (xff !== undefined) out["x-original-forwarded-for"] = xff;
-  out["x-forwarded-host"] = host;
-  out["x-forwarded-port"] = String(listenPort);
-  out["x-forwarded-proto"] = scheme;
-  out["x-forwarded-scheme"] = scheme;
-  out["x-scheme"] = scheme;
-  for (const k in d.upstreamHeaders) out[k] = d.upstreamHeaders[k];
-  return out;
-}
-
 interface ProxyCtx {
   scheme: "http" | "https";
   listenPort: number;
@@ -569,65 +493,6 @@ interface ProxyCtx {
   pools: UpstreamPools;
   rr: Map<string, number>;
   opts: IngressProxyOptions;
-}
-
-function isRetryable(err: NodeJS.ErrnoException): boolean {
-  return (
-    err.code === "ECONNREFUSED" ||
-    err.code === "EHOSTUNREACH" ||
-    err.code === "ENETUNREACH" ||
-    err.code === "EADDRNOTAVAIL" ||
-    err.code === "ECONNRESET" ||
-    err.code === UPSTREAM_TIMEOUT
-  );
-}
-
-function cookieHeader(
-  cfg: LocationConfig,
-  d: RouteDecision,
-  ep: EndpointRef,
-  scheme: string,
-): string | undefined {
-  const a = cfg.affinity;
-  if (!a) return undefined;
-  const path = a.path ?? (d.matched?.regex ? "/" : (d.matched?.path ?? "/"));
-  let c = `${a.cookieName}=${affinityKey(ep)}; Path=${path}`;
-  if (a.expires !== undefined) c += `; Expires=${new Date(Date.now() + a.expires * 1000).toUTCString()}`;
-  if (a.maxAge !== undefined) c += `; Max-Age=${a.maxAge}`;
-  if (a.domain) c += `; Domain=${a.domain}`;
-  if (a.sameSite) c += `; SameSite=${a.sameSite}`;
-  if (a.secure || (a.sameSite === "None" && scheme === "https")) c += "; Secure";
-  return `${c}; HttpOnly`;
-}
-
-/** The response head sent to the client: upstream headers minus hop-by-hop ones, plus the controller's. */
-function responseHeaders(
-  h: IncomingHttpHeaders,
-  res: ServerResponse,
-  d: RouteDecision,
-  ep: EndpointRef,
-  scheme: string,
-): OutgoingHttpHeaders {
-  const cfg = d.config;
-  const out: OutgoingHttpHeaders = {};
-  const conn = connectionTokens(h.connection);
-  for (const key in h) {
-    const v = h[key];
-    if (v === undefined || isHopHeader(key) || conn?.has(key) || key === "server" || key === "date") continue;
-    out[key] = v;
-  }
-  out.server = "michi";
-  for (const key in d.responseHeaders) out[key] = d.responseHeaders[key];
-  if (cfg.affinity && (d.stickyEndpoint === undefined || d.stickyEndpoint !== ep)) {
-    const c = cookieHeader(cfg, d, ep, scheme);
-    if (c) {
-      const prev = out["set-cookie"];
-      out["set-cookie"] = prev === undefined ? [c] : [...(Array.isArray(prev) ? prev : [String(prev)]), c];
-    }
-  }
-  const dbg = res.getHeader("x-michi-route");
-  if (dbg !== undefined) out["x-michi-route"] = `${String(dbg)}; endpoint=${ep.ip}:${ep.port}`;
-  return out;
 }
 
 function proxyRequest(
@@ -642,7 +507,15 @@ function proxyRequest(
   const first = pickEndpoint(d, ctx.rr);
   const startIndex = d.endpoints.indexOf(first);
   const tries = Math.min(ctx.opts.upstreamTries ?? 3, n);
-  const headers = upstreamHeaders(req, d, ctx.scheme, ctx.listenPort, ctx.requestId);
+  const headers = upstreamHeaders(
+    req.headers,
+    hostOf(req),
+    req.socket.remoteAddress ?? "",
+    d,
+    ctx.scheme,
+    ctx.listenPort,
+    ctx.requestId,
+  );
   // HTTP/2 has no Transfer-Encoding: a body is whatever the stream carries after the headers.
   const h2Body =
     isH2(req) && !(req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders;
@@ -722,11 +595,12 @@ function proxyRequest(
             handle.abort();
             return;
           }
-          res.writeHead(status, responseHeaders(h, res, d, ep, ctx.scheme));
+          res.writeHead(status, responseHeaders(h.headers, d, ep, ctx.scheme, debugOf(res)));
         },
-        onData: (chunk) => {
-          st.bytesSent += chunk.length;
-          if (res.write(chunk)) return true;
+        onData: (buf, from, to) => {
+          st.bytesSent += to - from;
+          // (The bytes are borrowed: res keeps a copy until it is written.)
+          if (res.write(Buffer.from(buf.subarray(from, to)))) return true;
           res.once("drain", () => handle.resume());
           return false;
         },
@@ -736,7 +610,7 @@ function proxyRequest(
         },
         onError: (err) => {
           if (err.code === UNSUPPORTED_BY_POOL && st.upstreamStatus === undefined) {
-            // A header or path undici will not send: this request goes through Node's client instead.
+            // A header or path HTTP/1.1 cannot carry: this request goes through Node's client instead.
             pooled = false;
             st.upstreamAddr = st.upstreamAddr.split(", ").slice(0, -1).join(", ");
             attempt(k, staleRetry);
@@ -812,7 +686,7 @@ function proxyRequest(
         pres.destroy();
         return;
       }
-      const out = responseHeaders(pres.headers, res, d, ep, ctx.scheme);
+      const out = responseHeaders(pres.headers, d, ep, ctx.scheme, debugOf(res));
       res.writeHead(pres.statusCode ?? 502, out);
       pres.on("data", (c: Buffer) => {
         st.bytesSent += c.length;
