@@ -7,7 +7,9 @@
  * With `--baseline DIR` (another copy of the repository) a second michi built
  * from DIR is measured too, and `--rounds N` repeats nginx / baseline / michi
  * back to back N times (A/B in the same conditions on a noisy machine).
- * Usage: npx tsx bench/ingress/run.ts [--duration 10] [--connections 50] [--rounds 1] [--baseline DIR]
+ * A moderate-load run (few connections: neither proxy saturated) reports the
+ * latency a user sees when the proxy is not the bottleneck.
+ * Usage: npx tsx bench/ingress/run.ts [--duration 10] [--connections 50] [--moderate-connections 4] [--rounds 1] [--baseline DIR]
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,6 +29,8 @@ const arg = (name: string, def: string) => {
 };
 const duration = Number(arg("--duration", "10"));
 const connections = Number(arg("--connections", "50"));
+/** The moderate-load runs: few connections, so neither proxy is saturated. */
+const moderate = Number(arg("--moderate-connections", "4"));
 const rounds = Number(arg("--rounds", "1"));
 const baseline = arg("--baseline", "");
 
@@ -78,13 +82,13 @@ function cpuTicks(pid: number): number {
   return Number(f[11]) + Number(f[12]);
 }
 
-async function wrk(port: number, host: string, pid?: number): Promise<WrkResult> {
+async function wrk(port: number, host: string, pid?: number, conns = connections): Promise<WrkResult> {
   const before = pid !== undefined ? cpuTicks(pid) : 0;
   const { stdout } = await run(
     "wrk",
     [
       "-t1",
-      `-c${connections}`,
+      `-c${conns}`,
       `-d${duration}s`,
       "--latency",
       "-H",
@@ -188,6 +192,8 @@ async function main(): Promise<void> {
         `round ${r + 1}: nginx ${nginx.rps.toFixed(0)} (${nginx.cpuUsPerRequest?.toFixed(0)} µs CPU/req) | ${row("michi", michiR)}${baseR ? ` | ${row("baseline", baseR)}` : ""}`,
       );
   }
+  const nginxModerate = await wrk(nginxPort, "bench.local", workerPid || undefined, moderate);
+  const michiModerate = await wrk(michiPort, "bench.local", michi.pid, moderate);
   const { stdout: compile } = await run(process.execPath, [
     join(outDir, "bench", "ingress", "compile-bench.js"),
   ]);
@@ -205,6 +211,10 @@ async function main(): Promise<void> {
       fmt("(c) michi proxy, 1 Node process", michiR),
       "",
       `michi/nginx throughput ratio: ${(michiR.rps / nginx.rps).toFixed(2)}; CPU (user+sys) per request: michi ${michiR.cpuUsPerRequest?.toFixed(0)} µs, nginx worker ${nginx.cpuUsPerRequest?.toFixed(0)} µs`,
+      "",
+      `moderate load (wrk -t1 -c${moderate}):`,
+      fmt("(b) nginx", nginxModerate),
+      fmt("(c) michi", michiModerate),
       "",
       ...(abRows.length > 0 ? [...abRows, ""] : []),
       "route compile / lookup:",

@@ -311,10 +311,13 @@ export class FrontConn {
   }
 }
 
+const BARE_LF = /(^|[^\r])\n/;
+
 /** Could `s` (an incomplete head) still become a request the fast path takes? */
 function plausibleStart(s: string): boolean {
   const c = s.charCodeAt(0);
   if (c < 65 || c > 90) return false; // methods are upper-case tokens; anything else (CRLF, junk) is Node's
+  if (BARE_LF.test(s)) return false; // lines must end in CRLF here; Node's parser judges the rest
   const eol = s.indexOf("\r\n");
   return eol < 0 || s.endsWith(" HTTP/1.1", eol);
 }
@@ -458,7 +461,8 @@ export class Front {
     let conn: FrontConn | undefined;
     const sock = new net.Socket({
       handle,
-      allowHalfOpen: false,
+      // As Node's http.Server: a client's FIN ends its requests, not our answers.
+      allowHalfOpen: true,
       readable: true,
       writable: true,
       onread: {

@@ -103,6 +103,8 @@ class Conn {
   ex: Exchange | undefined;
   idleSince = 0;
   idleLimit = IDLE_MS;
+  /** Position in the pool's connection list. */
+  index = 0;
   connected = false;
   dead = false;
 
@@ -168,6 +170,8 @@ class Conn {
 
 class HostPool {
   readonly idle: Conn[] = [];
+  /** Every open connection (the ticker checks their exchanges' deadlines). */
+  readonly conns: Conn[] = [];
   open = 0;
   readonly queue: Exchange[] = [];
 
@@ -191,6 +195,8 @@ class HostPool {
     }
     this.open++;
     const c = new Conn(this, this.localAddress);
+    c.index = this.conns.length;
+    this.conns.push(c);
     c.ex = ex;
     ex.conn = c;
   }
@@ -218,6 +224,12 @@ class HostPool {
 
   forget(conn: Conn): void {
     this.open--;
+    // Swap-remove from the connection list.
+    const last = this.conns.pop() as Conn;
+    if (last !== conn) {
+      this.conns[conn.index] = last;
+      last.index = conn.index;
+    }
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
     const next = this.queue.shift();
@@ -227,6 +239,12 @@ class HostPool {
   dequeue(ex: Exchange): void {
     const i = this.queue.indexOf(ex);
     if (i >= 0) this.queue.splice(i, 1);
+  }
+
+  /** Deadlines of the exchanges on this pool's connections and in its queue. */
+  check(now: number): void {
+    for (let i = this.conns.length - 1; i >= 0; i--) this.conns[i]?.ex?.check(now);
+    for (let i = this.queue.length - 1; i >= 0; i--) this.queue[i]?.check(now);
   }
 
   expireIdle(now: number): void {
@@ -246,6 +264,8 @@ class Exchange implements PooledRequest {
   /** Coarse-clock deadlines: connect/write, then read (idle). */
   deadline: number;
   reading = false;
+  /** Reading is paused because the receiver is full. */
+  paused = false;
   lastActivity = 0;
   private head = "";
   private inHead = true;
@@ -292,6 +312,10 @@ class Exchange implements PooledRequest {
     const idx = this.head.indexOf("\r\n\r\n", prev > 3 ? prev - 3 : 0);
     if (idx < 0) {
       if (this.head.length > MAX_HEAD) this.fail(new Error("upstream sent too big header"));
+      return to;
+    }
+    if (idx + 4 > MAX_HEAD) {
+      this.fail(new Error("upstream sent too big header"));
       return to;
     }
     const next = from + (idx + 4 - prev);
@@ -351,7 +375,11 @@ class Exchange implements PooledRequest {
 
   private deliver(buf: Buffer, from: number, to: number): void {
     if (to <= from || this.done) return;
-    if (!this.sink.onData(buf, from, to)) this.conn?.sock.pause();
+    if (!this.sink.onData(buf, from, to)) {
+      // The client is slow, not the upstream: no read timeout while paused (nginx keeps reading into its buffers).
+      this.paused = true;
+      this.conn?.sock.pause();
+    }
   }
 
   private feedChunked(buf: Buffer, from: number, to: number): number {
@@ -435,7 +463,6 @@ class Exchange implements PooledRequest {
   private complete(clean: boolean): void {
     if (this.done) return;
     this.done = true;
-    this.pools.active.delete(this);
     const conn = this.conn;
     this.conn = undefined;
     if (conn) {
@@ -470,7 +497,6 @@ class Exchange implements PooledRequest {
   fail(err: NodeJS.ErrnoException): void {
     if (this.done) return;
     this.done = true;
-    this.pools.active.delete(this);
     this.pool.dequeue(this);
     const conn = this.conn;
     this.conn = undefined;
@@ -483,13 +509,16 @@ class Exchange implements PooledRequest {
   }
 
   resume(): void {
+    this.paused = false;
+    this.lastActivity = this.pools.now;
     this.conn?.sock.resume();
   }
 
   /** Called by the ticker. */
   check(now: number): void {
     if (this.reading) {
-      if (now - this.lastActivity > this.readTimeoutMs) this.fail(new UpstreamTimeout("upstream timed out"));
+      if (!this.paused && now - this.lastActivity > this.readTimeoutMs)
+        this.fail(new UpstreamTimeout("upstream timed out"));
     } else if (now > this.deadline) this.fail(new UpstreamTimeout("upstream connect timed out"));
   }
 }
@@ -538,8 +567,6 @@ function requestText(o: PooledOptions): string | undefined {
  */
 export class UpstreamPools {
   private readonly pools = new Map<string, HostPool>();
-  /** Exchanges with a deadline to watch. */
-  readonly active = new Set<Exchange>();
   /** The coarse clock (ms), advanced by the ticker. */
   now = performance.now();
   private ticker: NodeJS.Timeout | undefined;
@@ -549,7 +576,7 @@ export class UpstreamPools {
 
   private tick(): void {
     this.now = performance.now();
-    for (const ex of this.active) ex.check(this.now);
+    for (const pool of this.pools.values()) pool.check(this.now);
     if (++this.ticks % 10 === 0) {
       for (const [key, pool] of this.pools) {
         pool.expireIdle(this.now);
@@ -587,7 +614,6 @@ export class UpstreamPools {
       );
       return ex;
     }
-    this.active.add(ex);
     pool.start(ex);
     return ex;
   }
@@ -595,8 +621,13 @@ export class UpstreamPools {
   async close(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
-    for (const ex of [...this.active]) ex.abort();
-    for (const pool of this.pools.values()) for (const c of [...pool.idle]) c.destroy();
+    for (const pool of this.pools.values()) {
+      for (const ex of [...pool.queue]) ex.abort();
+      for (const c of [...pool.conns]) {
+        if (c.ex) c.ex.abort();
+        else c.destroy();
+      }
+    }
     this.pools.clear();
   }
 }
