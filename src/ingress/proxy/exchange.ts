@@ -30,8 +30,7 @@ export function newRequestId(): string {
 }
 
 /** The client's X-Request-ID when it is a sane token, else a new one. */
-export function requestIdFor(headers: IncomingHttpHeaders): string {
-  const incoming = headers["x-request-id"];
+export function requestIdFor(incoming: string | string[] | undefined): string {
   return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : newRequestId();
 }
 
@@ -79,6 +78,28 @@ export function plainAddress(addr: string): string {
   return addr.startsWith("::ffff:") ? addr.replace(/^::ffff:(?=\d+\.)/, "") : addr;
 }
 
+/**
+ * Request fields never forwarded: hop-by-hop ones, Host (the controller sets
+ * it), httpoxy's Proxy, and the X-Forwarded-* family the controller sets itself.
+ */
+export function dropRequestField(name: string): boolean {
+  return (
+    isHopHeader(name) ||
+    name === "host" ||
+    name === "proxy" ||
+    name.startsWith("x-forwarded-") ||
+    name === "x-real-ip" ||
+    name === "x-request-id" ||
+    name === "x-scheme" ||
+    name === "x-original-forwarded-for"
+  );
+}
+
+/** Upstream response fields never passed to the client: hop-by-hop ones, those its Connection names, and its Server and Date (the controller's own). */
+export function dropResponseField(name: string, connection: ReadonlySet<string> | undefined): boolean {
+  return isHopHeader(name) || connection?.has(name) === true || name === "server" || name === "date";
+}
+
 /** Headers for the upstream request: the client's minus hop-by-hop ones, plus X-Forwarded-* and X-Request-ID. */
 export function upstreamHeaders(
   h: IncomingHttpHeaders,
@@ -95,19 +116,9 @@ export function upstreamHeaders(
     const v = h[k];
     if (
       v === undefined ||
-      isHopHeader(k) ||
+      dropRequestField(k) ||
       conn?.has(k) ||
       k.charCodeAt(0) === 58 /* ":" HTTP/2 pseudo-header */
-    )
-      continue;
-    // httpoxy: never forward a Proxy header; X-Forwarded-* are the controller's to set.
-    if (
-      k === "proxy" ||
-      k.startsWith("x-forwarded-") ||
-      k === "x-real-ip" ||
-      k === "x-request-id" ||
-      k === "x-scheme" ||
-      k === "x-original-forwarded-for"
     )
       continue;
     out[k] = v;
@@ -177,7 +188,7 @@ export function responseHeaders(
   const conn = connectionTokens(h.connection);
   for (const key in h) {
     const v = h[key];
-    if (v === undefined || isHopHeader(key) || conn?.has(key) || key === "server" || key === "date") continue;
+    if (v === undefined || dropResponseField(key, conn)) continue;
     out[key] = v;
   }
   out.server = "michi";

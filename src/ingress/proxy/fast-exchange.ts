@@ -17,6 +17,8 @@ import {
   controllerReply,
   cookieHeader,
   debugValue,
+  dropRequestField,
+  dropResponseField,
   isRetryable,
   pickEndpoint,
   plainAddress,
@@ -24,7 +26,7 @@ import {
   requestIdFor,
 } from "./exchange.js";
 import { type FrontConn, type FrontExchange, type FrontHandler, fieldLines } from "./front.js";
-import { connectionTokens, isHopHeader } from "./hop-headers.js";
+import { connectionTokens } from "./hop-headers.js";
 import { foldHeaders, isFieldValue, type RequestHead, type ResponseHead, rawHeader } from "./http1.js";
 import type { IngressProxyOptions } from "./ingress-proxy.js";
 import type { IngressMetrics } from "./metrics.js";
@@ -33,6 +35,7 @@ import {
   type PooledSink,
   UPSTREAM_TIMEOUT,
   type UpstreamPools,
+  writablePath,
 } from "./upstream-pool.js";
 
 /** The proxy's shared state, as both front ends use it. */
@@ -83,30 +86,6 @@ export function fastHandler(
   };
 }
 
-/** A rewritten path the upstream client can put on a request line as it is. */
-function writablePath(p: string | undefined): boolean {
-  if (p === undefined) return true;
-  for (let i = 0; i < p.length; i++) {
-    const c = p.charCodeAt(i);
-    if (c < 0x21 || c > 0xff || c === 0x7f) return false;
-  }
-  return true;
-}
-
-/** Request fields never forwarded: hop-by-hop ones, Host (set below) and the ones the controller sets itself (httpoxy's Proxy too). */
-function dropRequestField(name: string): boolean {
-  return (
-    isHopHeader(name) ||
-    name === "host" ||
-    name === "proxy" ||
-    name.startsWith("x-forwarded-") ||
-    name === "x-real-ip" ||
-    name === "x-request-id" ||
-    name === "x-scheme" ||
-    name === "x-original-forwarded-for"
-  );
-}
-
 /** Tokens of every Connection field in raw pairs. */
 function connectionOf(raw: readonly string[]): ReadonlySet<string> | undefined {
   const v = rawHeader(raw, "connection");
@@ -145,8 +124,7 @@ class FastExchange implements PooledSink, FrontExchange, ReqState {
     private readonly listenPort: number,
   ) {
     core.begin();
-    const id = rawHeader(head.raw, "x-request-id");
-    this.requestId = requestIdFor(id === undefined ? {} : { "x-request-id": id });
+    this.requestId = requestIdFor(rawHeader(head.raw, "x-request-id"));
     this.debug = core.opts.debugHeader ? debugValue(d) : undefined;
   }
 
@@ -239,15 +217,7 @@ class FastExchange implements PooledSink, FrontExchange, ReqState {
     let s = "";
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
-      if (
-        isHopHeader(name) ||
-        name === "server" ||
-        name === "date" ||
-        name === "content-length" ||
-        conn?.has(name) ||
-        extra[name] !== undefined
-      )
-        continue;
+      if (dropResponseField(name, conn) || name === "content-length" || extra[name] !== undefined) continue;
       s += `${name}: ${raw[i + 1]}\r\n`;
     }
     if (h.contentLength !== undefined) s += `content-length: ${h.contentLength}\r\n`;

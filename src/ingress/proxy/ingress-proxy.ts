@@ -155,7 +155,7 @@ export async function startIngressProxy(opts: IngressProxyOptions): Promise<Ingr
         random: Math.random(),
         ...(httpsPort !== undefined ? { httpsPort } : {}),
       });
-      const requestId = requestIdFor(req.headers);
+      const requestId = requestIdFor(req.headers["x-request-id"]);
       const st = newReqState();
       let finished = false;
       const finish = () => {

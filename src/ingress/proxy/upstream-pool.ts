@@ -530,15 +530,21 @@ function hexDigit(c: number): number {
   return -1;
 }
 
+/** A request target this client writes as it is (visible bytes only); undefined counts as the default "/". */
+export function writablePath(p: string | undefined): boolean {
+  if (p === undefined) return true;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c < 0x21 || c > 0xff || c === 0x7f) return false;
+  }
+  return true;
+}
+
 /** The request head as written, or undefined when something in it cannot go on the wire. */
 function requestText(o: PooledOptions): string | undefined {
   if (!isToken(o.method)) return undefined;
   const p = o.path;
-  if (p.length === 0) return undefined;
-  for (let i = 0; i < p.length; i++) {
-    const c = p.charCodeAt(i);
-    if (c < 0x21 || c > 0xff || c === 0x7f) return undefined;
-  }
+  if (p.length === 0 || !writablePath(p)) return undefined;
   let s = `${o.method} ${p} HTTP/1.1\r\n`;
   if (o.fieldLines !== undefined) return `${s}${o.fieldLines}connection: keep-alive\r\n\r\n`;
   const h = o.headers ?? {};
