@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Pod } from "../src/api/types.js";
 import { makeConfig } from "../src/cluster/config.js";
-import { loadCluster } from "../src/cluster/load-cluster.js";
 import { runCheck } from "../src/policy/check.js";
 import { compilePolicy } from "../src/policy/engine.js";
 import { computeMatrix } from "../src/policy/matrix.js";
+import { loadSnapshot } from "../src/snapshot/load.js";
 import { generateLargeCluster } from "./load-gen.js";
 
 const SIZES = {
@@ -45,7 +45,7 @@ async function main() {
     size === "50k"
       ? makeConfig({ nodes: 500, podCIDR: "10.64.0.0/11", nodeCIDR: "10.2.0.0/16" })
       : makeConfig({ nodes: 1000, podCIDR: "10.64.0.0/10", nodeCIDR: "10.2.0.0/16" });
-  const { state } = await loadCluster([file], config);
+  const { state } = await loadSnapshot([file], config);
   const loadMs = ms(t);
   process.stdout.write(
     `${size}: ${state.pods.length} pods, ${state.networkPolicies.length} policies, ${state.namespaces.length} namespaces (load+build ${loadMs.toFixed(0)} ms, not policy work)\n`,

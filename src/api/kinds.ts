@@ -55,3 +55,18 @@ export const KINDS: ReadonlyMap<string, KindInfo> = new Map(table.map((k) => [k.
 export function kindInfo(kind: string | undefined): KindInfo | undefined {
   return kind === undefined ? undefined : KINDS.get(kind);
 }
+
+/**
+ * The identity of an object as the API server keys it: `Kind/namespace/name`
+ * (cluster-scoped kinds have an empty namespace; a namespaced object without
+ * one is in `default`, as kubectl sends it; a generateName stands in for a
+ * name not yet assigned).
+ */
+export function objectKey(o: {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; generateName?: string };
+}): string {
+  const info = kindInfo(o.kind);
+  const ns = info && !info.namespaced ? "" : (o.metadata?.namespace ?? "default");
+  return `${o.kind ?? ""}/${ns}/${o.metadata?.name ?? o.metadata?.generateName ?? ""}`;
+}

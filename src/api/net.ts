@@ -23,6 +23,14 @@ export interface CIDR {
 
 const BITS: Record<IPFamily, number> = { 4: 32, 6: 128 };
 
+/**
+ * A socket address as the peer's own: an IPv4 client of a dual-stack socket
+ * shows up as `::ffff:a.b.c.d`; this gives `a.b.c.d` (anything else as is).
+ */
+export function unmapIPv4(address: string): string {
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
 export function parseIP(text: string): ParsedIP | undefined {
   if (isIPv4(text)) {
     const parts = text.split(".");

@@ -8,7 +8,7 @@
  * as repeated `kubectl apply` would leave it, with a warning.
  */
 import type { Diagnostic, FieldPath } from "./diagnostics.js";
-import { kindInfo } from "./kinds.js";
+import { kindInfo, objectKey } from "./kinds.js";
 import { sourceOf } from "./source.js";
 import type { KubeObject } from "./types.js";
 import { validateConfigMap } from "./validation/configmap.js";
@@ -174,12 +174,11 @@ function dedupe(errors: FieldError[]): FieldError[] {
   });
 }
 
-function objectKey(obj: KubeObject): string | undefined {
-  const info = kindInfo(obj.kind);
+/** The stored identity of a modelled, named object (unknown kinds and unnamed objects have none). */
+function storedKey(obj: KubeObject): string | undefined {
   const name = obj.metadata?.name;
-  if (!info || typeof name !== "string" || name === "") return undefined;
-  const ns = info.namespaced ? (obj.metadata?.namespace ?? "default") : "";
-  return `${info.kind}/${ns}/${name}`;
+  if (!kindInfo(obj.kind) || typeof name !== "string" || name === "") return undefined;
+  return objectKey(obj);
 }
 
 function where(obj: KubeObject): string {
@@ -204,7 +203,7 @@ export function validateObjects(
       return;
     }
     accepted.push(obj);
-    const key = objectKey(obj);
+    const key = storedKey(obj);
     if (key === undefined) return;
     const prev = stored.get(key);
     if (prev) {

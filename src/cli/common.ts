@@ -6,7 +6,8 @@ import { type Command, Option } from "commander";
 import { stringify as yamlStringify } from "yaml";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../api/diagnostics.js";
 import { type ClusterConfig, makeConfig } from "../cluster/config.js";
-import { type LoadClusterResult, loadCluster } from "../cluster/load-cluster.js";
+import { loadSnapshot } from "../snapshot/load.js";
+import { allDiagnostics, type Snapshot } from "../snapshot/snapshot.js";
 
 export interface ManifestOptions {
   filename: string[];
@@ -76,14 +77,14 @@ export function configFromOptions(opts: ManifestOptions): ClusterConfig {
 export async function loadFromOptions(
   opts: ManifestOptions,
   { printDiagnostics = true }: { printDiagnostics?: boolean } = {},
-): Promise<LoadClusterResult> {
+): Promise<Snapshot> {
   if (opts.filename.length === 0)
     throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
-  const result = await loadCluster(opts.filename, configFromOptions(opts));
+  const result = await loadSnapshot(opts.filename, configFromOptions(opts));
   // A path that cannot be read is a usage error (exit 2), as for `validate`: never analyse partial input.
   const unreadable = result.diagnostics.find((d) => d.code === "FileUnreadable");
   if (unreadable) throw new MichiError("FileUnreadable", unreadable.message);
-  if (printDiagnostics) printDiagnosticLines([...result.diagnostics, ...result.state.diagnostics]);
+  if (printDiagnostics) printDiagnosticLines(allDiagnostics(result));
   return result;
 }
 
@@ -92,17 +93,6 @@ export function printDiagnosticLines(
   stream: NodeJS.WritableStream = process.stderr,
 ): void {
   for (const d of diags) stream.write(`${formatDiagnostic(d)}\n`);
-}
-
-/** kubectl-style table: upper-case headers, columns separated by three spaces. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("   ")
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join("\n") + "\n";
 }
 
 export function printJSON(value: unknown): void {

@@ -6,7 +6,7 @@
  * source ranges, canary selection, endpoints, rewrite.
  */
 import { createHash } from "node:crypto";
-import { cidrContains, parseIP } from "../api/net.js";
+import { cidrContains, parseIP, unmapIPv4 } from "../api/net.js";
 import type { CorsConfig, LocationConfig } from "./annotations.js";
 import { rawHeader } from "./proxy/http1.js";
 import { splitTarget } from "./request-path.js";
@@ -285,8 +285,7 @@ export function routeRequest(table: RouteTable, req: RouteRequest): RouteDecisio
     }
   }
   if (cfg.allowSourceRange || cfg.denySourceRange) {
-    const ip =
-      req.sourceIP !== undefined ? parseIP(req.sourceIP.replace(/^::ffff:(?=\d+\.)/, "")) : undefined;
+    const ip = req.sourceIP !== undefined ? parseIP(unmapIPv4(req.sourceIP)) : undefined;
     if (ip && cfg.denySourceRange?.some((c) => cidrContains(c, ip)))
       return done(403, "respond", `source ${req.sourceIP} is in denylist-source-range`);
     if (cfg.allowSourceRange && !(ip && cfg.allowSourceRange.some((c) => cidrContains(c, ip)))) {

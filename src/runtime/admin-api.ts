@@ -22,131 +22,49 @@ import { formatDiagnostic } from "../api/diagnostics.js";
 import { parseManifests } from "../api/load.js";
 import { formatCIDR } from "../api/net.js";
 import { formatResolvConf, resolvConfFor } from "../cluster/resolv-conf.js";
+import { readBody } from "../http/body.js";
+import { hostAllowed, isLoopback, requireToken } from "../http/guards.js";
+import { errorBody, HttpError, sendError, sendJSON, sendText } from "../http/respond.js";
+import { Router } from "../http/router.js";
 import { podPorts } from "../pods/pod-runtime.js";
 import { resolveTarget } from "../policy/targets.js";
-import { podKeyOf } from "./dataplane.js";
+import { allDiagnostics } from "../snapshot/snapshot.js";
 import type { Flow } from "./flows.js";
 import { listenerKey } from "./listener-pool.js";
+import { resolvePeer } from "./peers.js";
+import { podKeyOf } from "./pod-manager.js";
 import { localPort } from "./port-rule.js";
-import type { UpInstance } from "./up.js";
+import type { UpView } from "./up-view.js";
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 const MAX_BODY = 8 * 1024 * 1024;
+const TOKEN_HINT = "see the state file of this michi up";
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  res.end(text);
+/**
+ * Loopback clients that are not pods: a pod's local address (127.A.B.C
+ * standing for its model address) is inside the cluster and must not reach
+ * the instance's controls, as a pod cannot reach a cluster's control plane
+ * by being on the node.
+ */
+function clientAllowed(up: UpView, remote: string | undefined): boolean {
+  if (!isLoopback(remote)) return false;
+  const snap = up.snapshot;
+  if (!snap) return true;
+  const s = up.settings;
+  return resolvePeer(remote ?? "", snap.state, s.addressMap, s.hostIP).kind !== "pod";
 }
 
-function isLoopback(address: string | undefined): boolean {
-  const a = address?.startsWith("::ffff:") ? address.slice(7) : (address ?? "");
-  return a === "::1" || a.startsWith("127.");
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    const b = c as Buffer;
-    size += b.length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-export function createAdminHandler(up: UpInstance, before: readonly HttpHandler[] = []): HttpHandler {
-  return async (req, res) => {
-    if (!isLoopback(req.socket.remoteAddress)) {
-      json(res, 403, {
-        error: { code: "Forbidden", message: "the admin API answers loopback clients only" },
-      });
-      return true;
-    }
-    const url = new URL(req.url ?? "/", "http://michi");
-    const path = url.pathname;
-    const method = req.method ?? "GET";
-    if (method === "GET" && path === "/readyz") {
-      res.writeHead(up.ready ? 200 : 503, { "content-type": "text/plain" });
-      res.end(up.ready ? "ok\n" : "starting\n");
-      return true;
-    }
-    if (method === "GET" && path === "/metrics") {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-      res.end(metrics(up));
-      return true;
-    }
-    if (method === "GET" && path === "/api/flows") {
-      flows(up, req, res, url);
-      return true;
-    }
-    if (method === "GET" && path === "/api/up") {
-      json(res, 200, status(up));
-      return true;
-    }
-    if (method === "GET" && path === "/api/up/pods") {
-      json(res, 200, { items: pods(up) });
-      return true;
-    }
-    // A workload (`deployment/NS/NAME`, …) stands for its first pod by name, for `michi curl --from`.
-    const workloadMatch = /^\/api\/up\/pods\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
-    if (method === "GET" && workloadMatch && up.snapshot) {
-      const ref = workloadMatch
-        .slice(1)
-        .map((x) => decodeURIComponent(x ?? ""))
-        .join("/");
-      let target: ReturnType<typeof resolveTarget>;
-      try {
-        target = resolveTarget(up.snapshot.state, ref, "source");
-      } catch (err) {
-        return notFound(res, (err as Error).message);
-      }
-      const first = target.kind === "pods" ? target.pods.map(podKeyOf).sort()[0] : undefined;
-      const detail = first === undefined ? undefined : podDetail(up, first);
-      if (!detail) return notFound(res, `${ref} has no pod`);
-      json(res, 200, detail);
-      return true;
-    }
-    const podMatch = /^\/api\/up\/(pods|logs)\/([^/]+)\/([^/]+)$/.exec(path);
-    if (method === "GET" && podMatch) {
-      const key = `${decodeURIComponent(podMatch[2] ?? "")}/${decodeURIComponent(podMatch[3] ?? "")}`;
-      if (podMatch[1] === "logs") {
-        const e = up.plane.runtimes.get(key);
-        if (!e) return notFound(res, `pod ${key} is not running`);
-        if (!e.rt.command)
-          return notFound(res, `pod ${key} runs the built-in server (no michi.dev/command): no logs`);
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end(e.rt.command.logs());
-        return true;
-      }
-      const detail = podDetail(up, key);
-      if (!detail) return notFound(res, `pod ${key} not found`);
-      json(res, 200, detail);
-      return true;
-    }
-    if (method === "POST" && (path === "/api/apply" || path === "/api/delete" || path === "/api/up/egress")) {
-      const auth = req.headers.authorization ?? "";
-      const token = auth.startsWith("Bearer ") ? auth.slice(7) : req.headers["x-michi-token"];
-      if (token !== up.token) {
-        json(res, 401, {
-          error: {
-            code: "Unauthorized",
-            message: "missing or wrong token (see the state file of this michi up)",
-          },
-        });
-        return true;
-      }
-      const body = await readBody(req);
-      if (body === undefined) {
-        json(res, 413, { error: { code: "BodyTooLarge", message: `request body over ${MAX_BODY} bytes` } });
-        return true;
-      }
-      if (path === "/api/up/egress") {
-        egress(up, res, body);
-        return true;
-      }
+function adminRouter(up: UpView): Router {
+  const snapshotOrFail = () => {
+    if (!up.snapshot) throw new HttpError(503, "NotReady", "the network is not serving yet");
+    return up.snapshot;
+  };
+  const change =
+    (kind: "apply" | "delete") =>
+    async ({ req, url }: { req: IncomingMessage; url: URL }) => {
+      requireToken(req, up.token, TOKEN_HINT);
+      const body = await readBody(req, MAX_BODY);
       const parsed = parseManifests(body, url.searchParams.get("file") ?? "<request>");
       const loadErrors = parsed.diagnostics.filter((d) => d.severity === "error");
       if (loadErrors.length > 0 || parsed.objects.length === 0) {
@@ -154,45 +72,110 @@ export function createAdminHandler(up: UpInstance, before: readonly HttpHandler[
           loadErrors.length > 0
             ? loadErrors
             : [{ severity: "error" as const, code: "NoObjects", message: "no objects in the request body" }];
-        json(res, 422, { ok: false, diagnostics, lines: diagnostics.map(formatDiagnostic) });
-        return true;
+        return { status: 422, body: { ok: false, diagnostics, lines: diagnostics.map(formatDiagnostic) } };
       }
       const result =
-        path === "/api/apply"
+        kind === "apply"
           ? await up.apply(parsed.objects, parsed.diagnostics)
           : await up.delete(parsed.objects);
-      json(res, result.ok ? 200 : 422, { ...result, lines: result.diagnostics.map(formatDiagnostic) });
+      return {
+        status: result.ok ? 200 : 422,
+        body: { ...result, lines: result.diagnostics.map(formatDiagnostic) },
+      };
+    };
+  const withStatus =
+    (fn: (ctx: { req: IncomingMessage; url: URL }) => Promise<{ status: number; body: unknown }>) =>
+    async (ctx: { req: IncomingMessage; res: ServerResponse; url: URL }) => {
+      const r = await fn(ctx);
+      sendJSON(ctx.res, r.status, r.body);
+      return undefined;
+    };
+  return (
+    new Router()
+      .get("/readyz", ({ res }) => sendText(res, up.ready ? 200 : 503, up.ready ? "ok\n" : "starting\n"))
+      .get("/metrics", ({ res }) => sendText(res, 200, metrics(up), "text/plain; version=0.0.4"))
+      .get("/api/flows", ({ req, res, url }) => flows(up, req, res, url))
+      .get("/api/up", () => status(up))
+      .get("/api/up/pods", () => ({ items: pods(up) }))
+      .get("/api/up/pods/:ns/:name", ({ params }) => {
+        const key = `${params.ns}/${params.name}`;
+        const detail = podDetail(up, key);
+        if (!detail) throw new HttpError(404, "NotFound", `pod ${key} not found`);
+        return detail;
+      })
+      // A workload (`deployment/NS/NAME`, …) stands for its first pod by name, for `michi curl --from`.
+      .get("/api/up/pods/:kind/:ns/:name", ({ params }) => {
+        const ref = `${params.kind}/${params.ns}/${params.name}`;
+        let target: ReturnType<typeof resolveTarget>;
+        try {
+          target = resolveTarget(snapshotOrFail().state, ref, "source");
+        } catch (err) {
+          throw new HttpError(404, "NotFound", (err as Error).message);
+        }
+        const first = target.kind === "pods" ? target.pods.map(podKeyOf).sort()[0] : undefined;
+        const detail = first === undefined ? undefined : podDetail(up, first);
+        if (!detail) throw new HttpError(404, "NotFound", `${ref} has no pod`);
+        return detail;
+      })
+      .get("/api/up/logs/:ns/:name", ({ params, res }) => {
+        const key = `${params.ns}/${params.name}`;
+        const e = up.plane.runtimes.get(key);
+        if (!e) throw new HttpError(404, "NotFound", `pod ${key} is not running`);
+        if (!e.rt.command)
+          throw new HttpError(
+            404,
+            "NotFound",
+            `pod ${key} runs the built-in server (no michi.dev/command): no logs`,
+          );
+        sendText(res, 200, e.rt.command.logs());
+        return undefined;
+      })
+      .post("/api/up/egress", async ({ req }) => {
+        requireToken(req, up.token, TOKEN_HINT);
+        return egress(up, await readBody(req, MAX_BODY));
+      })
+      .post("/api/apply", withStatus(change("apply")))
+      .post("/api/delete", withStatus(change("delete")))
+  );
+}
+
+/**
+ * The admin handler: every request must come from the host (not from a
+ * pod's address) with a loopback Host header (no DNS rebinding); then the
+ * admin routes, then the chained handlers (the dashboard), then a 404.
+ */
+export function createAdminHandler(up: UpView, before: readonly HttpHandler[] = []): HttpHandler {
+  const router = adminRouter(up);
+  return async (req, res) => {
+    if (!clientAllowed(up, req.socket.remoteAddress)) {
+      sendJSON(res, 403, errorBody("Forbidden", "the admin API answers this machine's own clients only"));
       return true;
     }
-    if (
-      path.startsWith("/api/up") ||
-      path === "/api/flows" ||
-      path === "/api/apply" ||
-      path === "/api/delete"
-    ) {
-      json(res, 405, { error: { code: "MethodNotAllowed", message: `${method} ${path}` } });
+    if (!hostAllowed(req.headers.host)) {
+      sendJSON(
+        res,
+        403,
+        errorBody("Forbidden", `host ${JSON.stringify(req.headers.host)} is not a loopback name or address`),
+      );
       return true;
     }
+    const url = new URL(req.url ?? "/", "http://michi");
+    if (await router.handle(req, res, url)) return true;
     // Everything else (the dashboard and its read-only /api) is the chained handlers'.
     for (const h of before) if (await h(req, res)) return true;
-    if (method === "GET" && path === "/") {
-      json(res, 200, {
+    if ((req.method ?? "GET") === "GET" && url.pathname === "/") {
+      sendJSON(res, 200, {
         michi: "up",
         endpoints: ["/readyz", "/metrics", "/api/flows", "/api/up", "/api/up/pods"],
       });
       return true;
     }
-    json(res, 404, { error: { code: "NotFound", message: `no such endpoint: ${path}` } });
+    sendError(res, new HttpError(404, "NotFound", `no such endpoint: ${url.pathname}`));
     return true;
   };
 }
 
-function notFound(res: ServerResponse, message: string): true {
-  json(res, 404, { error: { code: "NotFound", message } });
-  return true;
-}
-
-function flows(up: UpInstance, req: IncomingMessage, res: ServerResponse, url: URL): void {
+function flows(up: UpView, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const since = Number(url.searchParams.get("since") ?? 0) || 0;
   const source = url.searchParams.get("localSource");
   const localIP = url.searchParams.get("localIP");
@@ -202,7 +185,7 @@ function flows(up: UpInstance, req: IncomingMessage, res: ServerResponse, url: U
     url.searchParams.get("follow") === "1" || (req.headers.accept ?? "").includes("text/event-stream");
   const backlog = up.flows.list(since).filter(match);
   if (!follow) {
-    json(res, 200, { flows: backlog });
+    sendJSON(res, 200, { flows: backlog });
     return;
   }
   res.writeHead(200, {
@@ -223,7 +206,7 @@ function flows(up: UpInstance, req: IncomingMessage, res: ServerResponse, url: U
   });
 }
 
-function metrics(up: UpInstance): string {
+function metrics(up: UpView): string {
   const c = up.flows.counters;
   const snap = up.snapshot;
   const lines = [
@@ -245,7 +228,7 @@ function metrics(up: UpInstance): string {
     `michi_snapshot_version ${snap?.version ?? 0}`,
     "# HELP michi_listeners Sockets being served.",
     "# TYPE michi_listeners gauge",
-    `michi_listeners ${up.plane.pool.keys().length}`,
+    `michi_listeners ${up.plane.listenerCount}`,
     "# HELP michi_pods Pods running.",
     "# TYPE michi_pods gauge",
     `michi_pods ${up.plane.runtimes.size}`,
@@ -257,7 +240,7 @@ export interface UpStatus {
   version: number;
   ready: boolean;
   listeners: { key: string; what: string }[];
-  conflicts: string[];
+  conflicts: readonly string[];
   /** Id of the newest flow, for `GET /api/flows?since=`. */
   lastFlowId: number;
   /** Pods whose server could not start (`ns/name` → why). */
@@ -283,7 +266,7 @@ export interface UpStatus {
   }[];
 }
 
-function status(up: UpInstance): UpStatus {
+function status(up: UpView): UpStatus {
   const s: UpStatus = {
     version: up.snapshot?.version ?? 0,
     ready: up.ready,
@@ -291,17 +274,17 @@ function status(up: UpInstance): UpStatus {
     conflicts: up.plane.conflicts,
     podErrors: Object.fromEntries(up.plane.podErrors),
     lastFlowId: up.flows.lastId,
-    diagnostics: (up.snapshot?.diagnostics ?? []).map(formatDiagnostic),
-    addressMap: up.options.addressMap.mappings.map((m) => ({
+    diagnostics: (up.snapshot ? allDiagnostics(up.snapshot) : []).map(formatDiagnostic),
+    addressMap: up.settings.addressMap.mappings.map((m) => ({
       model: formatCIDR(m.model),
       local: formatCIDR(m.local),
     })),
-    lowPortOffset: up.options.portRule.lowPortOffset,
-    hostIP: up.options.hostIP,
-    deny: up.options.deny,
+    lowPortOffset: up.settings.portRule.lowPortOffset,
+    hostIP: up.settings.hostIP,
+    deny: up.settings.deny,
     frontends: (up.snapshot?.services.frontends ?? []).map((fe) => {
-      const local = fe.localIP ?? (fe.ip !== undefined ? up.options.addressMap.toLocal(fe.ip) : undefined);
-      const lp = localPort(fe.port, up.options.portRule);
+      const local = fe.localIP ?? (fe.ip !== undefined ? up.settings.addressMap.toLocal(fe.ip) : undefined);
+      const lp = localPort(fe.port, up.settings.portRule);
       return {
         kind: fe.kind,
         service: `${fe.service.namespace}/${fe.service.name}:${fe.servicePort}`,
@@ -313,7 +296,7 @@ function status(up: UpInstance): UpStatus {
         localPort: lp,
         serving:
           local !== undefined &&
-          up.plane.pool.has(listenerKey(fe.protocol === "UDP" ? "udp" : "tcp", local, lp)),
+          up.plane.isServing(listenerKey(fe.protocol === "UDP" ? "udp" : "tcp", local, lp)),
       };
     }),
   };
@@ -341,7 +324,7 @@ export interface UpPod {
   kind: string;
 }
 
-function pods(up: UpInstance): UpPod[] {
+function pods(up: UpView): UpPod[] {
   const out: UpPod[] = [];
   for (const { rt } of up.plane.runtimes.values()) {
     out.push({
@@ -353,20 +336,20 @@ function pods(up: UpInstance): UpPod[] {
       ready: rt.pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
       terminating: rt.pod.metadata?.deletionTimestamp !== undefined,
       labels: rt.pod.metadata?.labels ?? {},
-      ports: podPorts(rt.pod).map((p) => ({ ...p, local: localPort(p.port, up.options.portRule) })),
+      ports: podPorts(rt.pod).map((p) => ({ ...p, local: localPort(p.port, up.settings.portRule) })),
       kind: rt.kind,
     });
   }
   return out.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
 }
 
-function podDetail(up: UpInstance, key: string): unknown {
+function podDetail(up: UpView, key: string): unknown {
   const snap = up.snapshot;
   if (!snap) return undefined;
   const pod = snap.state.pods.find((p) => podKeyOf(p) === key);
   if (!pod) return undefined;
   const rc = resolvConfFor(pod, snap.state);
-  const map = up.options.addressMap;
+  const map = up.settings.addressMap;
   return {
     name: pod.metadata?.name,
     namespace: pod.metadata?.namespace,
@@ -379,25 +362,23 @@ function podDetail(up: UpInstance, key: string): unknown {
     nameservers: rc.nameservers.map((ip) => ({
       ip,
       local: map.toLocal(ip) ?? ip,
-      port: localPort(53, up.options.portRule),
+      port: localPort(53, up.settings.portRule),
     })),
     running: up.plane.runtimes.has(key),
   };
 }
 
-function egress(up: UpInstance, res: ServerResponse, body: string): void {
+function egress(up: UpView, body: string): unknown {
   let req: { from?: string; ip?: string; port?: number; protocol?: string };
   try {
     req = JSON.parse(body) as typeof req;
   } catch {
-    json(res, 400, { error: { code: "BadRequest", message: "expected JSON {from, ip, port, protocol}" } });
-    return;
+    throw new HttpError(400, "BadRequest", "expected JSON {from, ip, port, protocol}");
   }
   const snap = up.snapshot;
   const pod = snap?.state.pods.find((p) => podKeyOf(p) === req.from);
   if (!snap || !pod || !req.ip || typeof req.port !== "number") {
-    json(res, 400, { error: { code: "BadRequest", message: "unknown pod or missing ip/port" } });
-    return;
+    throw new HttpError(400, "BadRequest", "unknown pod or missing ip/port");
   }
   const protocol = req.protocol === "UDP" ? "UDP" : "TCP";
   const v = snap.policy.decide({
@@ -406,8 +387,8 @@ function egress(up: UpInstance, res: ServerResponse, body: string): void {
     port: req.port,
     protocol,
   });
-  const local = pod.status?.podIP ? (up.options.addressMap.toLocal(pod.status.podIP) ?? "") : "";
-  const denied = up.options.deny === "reject" ? "REJECTED" : "DROPPED";
+  const local = pod.status?.podIP ? (up.settings.addressMap.toLocal(pod.status.podIP) ?? "") : "";
+  const denied = up.settings.deny === "reject" ? "REJECTED" : "DROPPED";
   const flow = up.flows.record({
     from: req.from ?? "",
     to: req.ip,
@@ -421,5 +402,5 @@ function egress(up: UpInstance, res: ServerResponse, body: string): void {
     localSource: `${local}:0`,
     ...(v.allowed ? {} : { reason: "policy", deniedBy: "egress" as const }),
   });
-  json(res, 200, { allowed: v.allowed, flow, verdict: v });
+  return { allowed: v.allowed, flow, verdict: v };
 }

@@ -26,16 +26,13 @@ import { clusterEndpoints, selectEndpoints } from "../service/endpoint-selection
 import type { ServiceEndpoint, ServiceFrontend } from "../service/service-table.js";
 import { splice } from "../service/tcp-relay.js";
 import { createUdpFlowTable, type UdpFlowTable } from "../service/udp-flows.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 import type { FlowInput, FlowLog, FlowVerdict } from "./flows.js";
 import { type BindFailure, ListenerPool, type ListenerSpec, listenerKey } from "./listener-pool.js";
 import { type PeerInfo, policyPeer, resolvePeer } from "./peers.js";
 import { PodManager, type PodRole, podKeyOf, type RuntimeEntry } from "./pod-manager.js";
 import { localPort, type PortRule } from "./port-rule.js";
-import type { Snapshot } from "./snapshot.js";
-
-export { type PodRole, podKeyOf, podRole } from "./pod-manager.js";
-
-export type DenyAction = "drop" | "reject";
+import type { DenyAction, PlaneView } from "./up-view.js";
 
 export interface DataPlaneOptions {
   addressMap: AddressMap;
@@ -66,7 +63,7 @@ interface UdpFlow {
   local?: (msg: Buffer) => void;
 }
 
-export class DataPlane {
+export class DataPlane implements PlaneView {
   snapshot: Snapshot | undefined;
   readonly pool = new ListenerPool();
   readonly balancer = new Balancer();
@@ -90,6 +87,14 @@ export class DataPlane {
 
   get podErrors(): ReadonlyMap<string, string> {
     return this.pods.podErrors;
+  }
+
+  get listenerCount(): number {
+    return this.pool.keys().length;
+  }
+
+  isServing(key: string): boolean {
+    return this.pool.has(key);
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   podPorts,
   portKey,
 } from "../pods/pod-runtime.js";
-import type { Snapshot } from "./snapshot.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 
 export type PodRole = "dns" | "ingress";
 

@@ -3,15 +3,15 @@
  * of what serves where (model address → local address), and commands to try
  * that work as printed.
  */
-import { formatTable } from "../cli/common.js";
-import { podKeyOf } from "./dataplane.js";
+import { formatTable } from "../printers/table.js";
+import { podKeyOf } from "./pod-manager.js";
 import { localPort } from "./port-rule.js";
-import type { UpInstance } from "./up.js";
+import type { UpView } from "./up-view.js";
 
-export function formatReadyReport(up: UpInstance, server: string, millis: number): string {
+export function formatReadyReport(up: UpView, server: string, millis: number): string {
   const snap = up.snapshot;
   if (!snap) return "michi up: not ready\n";
-  const o = up.options;
+  const o = up.settings;
   const map = o.addressMap;
   const lp = (p: number) => localPort(p, o.portRule);
   const rows: string[][] = [];
@@ -34,7 +34,7 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
   const clusterIPs = snap.services.frontends.filter((f) => f.kind === "ClusterIP").length;
   const lines: string[] = [];
   lines.push(
-    `michi up: ready in ${millis} ms — ${up.plane.runtimes.size} pods, ${snap.state.services.length} services (${clusterIPs} cluster IP ports), ${up.plane.pool.keys().length} listeners, snapshot ${snap.version}`,
+    `michi up: ready in ${millis} ms — ${up.plane.runtimes.size} pods, ${snap.state.services.length} services (${clusterIPs} cluster IP ports), ${up.plane.listenerCount} listeners, snapshot ${snap.version}`,
   );
   lines.push("");
   lines.push(formatTable(["SERVES", "WHAT", "MODEL ADDRESS", "LOCAL ADDRESS"], rows).trimEnd());

@@ -1,10 +1,12 @@
 /**
- * `michi up` as a library: the desired objects, the current snapshot, the
- * data plane serving it, the admin API, and the change paths (file watch,
- * apply, delete). Changes are serialized and debounced (kube-proxy's
- * bounded-frequency runner); each compiles a complete new snapshot and swaps
- * it in only when it compiles cleanly, so a bad change leaves the running
- * network exactly as it was and records why.
+ * `michi up` as a library: the object store (files, applied, deletions), the
+ * current snapshot, the data plane serving it, the admin API, and the change
+ * paths (file watch, apply, delete). Changes are serialized and debounced
+ * (kube-proxy's bounded-frequency runner); each is planned against the
+ * store, compiled into a complete new snapshot, and committed and swapped in
+ * only when it compiles cleanly, so a bad change leaves the running network
+ * exactly as it was and records why. A change that changes no object (an
+ * identical re-apply) compiles and swaps nothing.
  */
 import { randomBytes } from "node:crypto";
 import { type FSWatcher, statSync, watch } from "node:fs";
@@ -12,38 +14,25 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname } from "node:path";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../api/diagnostics.js";
-import { kindInfo } from "../api/kinds.js";
 import { loadManifests } from "../api/load.js";
 import type { KubeObject } from "../api/types.js";
-import type { AddressMap } from "../cluster/address-map.js";
 import type { ClusterConfig } from "../cluster/config.js";
-import { keepSource } from "../cluster/keep-source.js";
+import { commandEnvFor } from "../pods/command-env.js";
+import { allDiagnostics, compileSnapshot, type Snapshot } from "../snapshot/snapshot.js";
+import { ObjectStore, type PlannedChange } from "../store/object-store.js";
 import { createAdminHandler, type HttpHandler } from "./admin-api.js";
-import { DataPlane, type DenyAction } from "./dataplane.js";
+import { DataPlane } from "./dataplane.js";
 import { FlowLog } from "./flows.js";
 import type { ListenerSpec } from "./listener-pool.js";
 import { listenerKey } from "./listener-pool.js";
-import { commandEnvFor, startRoleServer } from "./planes-runtime.js";
-import type { PortRule } from "./port-rule.js";
-import { compileSnapshot, type Snapshot } from "./snapshot.js";
+import { startSystemPodServer } from "./system-pods.js";
+import type { ChangeError, ChangeResult, HostPort, UpCounters, UpSettings, UpView } from "./up-view.js";
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
-
-export interface UpOptions {
+export interface UpOptions extends UpSettings {
   paths: string[];
   config: ClusterConfig;
-  addressMap: AddressMap;
-  portRule: PortRule;
-  hostIP: string;
   ui: HostPort;
-  dns?: HostPort;
-  http?: HostPort;
-  https?: HostPort;
   watch: boolean;
-  deny: DenyAction;
   dropHoldMs: number;
   backoffScale: number;
   debounceMs: number;
@@ -54,44 +43,18 @@ export interface UpOptions {
   log: (line: string) => void;
 }
 
-export interface ChangeResult {
-  ok: boolean;
-  version: number;
-  diagnostics: Diagnostic[];
-  /** Keys of the objects the change touched. */
-  changed: string[];
-}
-
-export function objectKey(o: KubeObject): string {
-  const kind = o.kind ?? "";
-  const info = kindInfo(kind);
-  const ns = info && !info.namespaced ? "" : (o.metadata?.namespace ?? "default");
-  return `${kind}/${ns}/${o.metadata?.name ?? o.metadata?.generateName ?? ""}`;
-}
-
-/** Namespaced objects without a namespace land in `default`, as kubectl apply does. */
-function withNamespace(o: KubeObject): KubeObject {
-  const info = kindInfo(o.kind);
-  if (info?.namespaced === false || o.metadata?.namespace) return o;
-  // A copy keeps its original's source, so errors about it still name FILE:LINE:COL.
-  return keepSource({ ...o, metadata: { ...o.metadata, namespace: "default" } }, o);
-}
-
-export class UpInstance {
+export class UpInstance implements UpView {
   readonly flows = new FlowLog();
   readonly plane: DataPlane;
+  readonly store = new ObjectStore();
   readonly token = randomBytes(16).toString("hex");
-  /** Objects from -f files (replaced on reload) and from apply (kept across reloads until deleted). */
-  private fileObjects = new Map<string, KubeObject>();
-  private appliedObjects = new Map<string, KubeObject>();
-  private deleted = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
   private watchers: FSWatcher[] = [];
   private debounce: NodeJS.Timeout | undefined;
   private admin: Server | undefined;
   ready = false;
-  lastError: { time: string; source: string; diagnostics: Diagnostic[] } | undefined;
-  readonly counters = { reloadsOk: 0, reloadsFailed: 0, applies: 0, deletes: 0 };
+  lastError: ChangeError | undefined;
+  readonly counters: UpCounters = { reloadsOk: 0, reloadsFailed: 0, applies: 0, deletes: 0 };
   uiAddress: HostPort | undefined;
 
   constructor(readonly options: UpOptions) {
@@ -103,11 +66,20 @@ export class UpInstance {
       dropHoldMs: options.dropHoldMs,
       flows: this.flows,
       backoffScale: options.backoffScale,
-      startRoleServer: (rt, role) => startRoleServer(this, rt, role),
+      startRoleServer: (rt, role) =>
+        startSystemPodServer(
+          { getSnapshot: () => this.snapshot, settings: options, dnsUpstreams: options.dnsUpstreams },
+          rt,
+          role,
+        ),
       extraListeners: () => this.extraListeners(),
-      commandEnv: (pod, snap) => commandEnvFor(pod, snap),
+      commandEnv: (pod, snap) => commandEnvFor(pod, snap.state),
       log: options.log,
     });
+  }
+
+  get settings(): UpSettings {
+    return this.options;
   }
 
   get snapshot(): Snapshot | undefined {
@@ -117,17 +89,16 @@ export class UpInstance {
   /** Loads, compiles and serves; throws MichiError (with every diagnostic) when it cannot. */
   async start(): Promise<void> {
     const loaded = await loadManifests(this.options.paths);
-    for (const o of loaded.objects) {
-      const obj = withNamespace(o);
-      this.fileObjects.set(objectKey(obj), obj);
-    }
-    const result = compileSnapshot(this.desired(), this.options.config, undefined, {
+    const change = this.store.planFiles(loaded.objects);
+    const result = compileSnapshot(change.objects, this.options.config, {
+      mode: "refuse",
       hostIP: this.options.hostIP,
       loadDiagnostics: loaded.diagnostics,
     });
     if (!result.ok) {
       throw new DiagnosticsError("the manifests have errors; nothing was started", result.diagnostics);
     }
+    this.store.commit(change);
     const failures = await this.plane.apply(result.snapshot);
     if (failures.length > 0) {
       await this.plane.close();
@@ -163,78 +134,35 @@ export class UpInstance {
     await this.plane.close();
   }
 
+  /** The desired objects: files, then applied, less deletions, sorted by key. */
   desired(): KubeObject[] {
-    const merged = new Map(this.fileObjects);
-    for (const [k, o] of this.appliedObjects) merged.set(k, o);
-    for (const k of this.deleted) merged.delete(k);
-    return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+    return this.store.objects();
   }
 
   /** `kubectl apply`: upsert the objects; all or nothing. */
   apply(objects: readonly KubeObject[], loadDiagnostics: readonly Diagnostic[] = []): Promise<ChangeResult> {
-    return this.serialize(async () => {
-      const next = new Map(this.appliedObjects);
-      const nextDeleted = new Set(this.deleted);
-      const changed: string[] = [];
-      for (const raw of objects) {
-        const o = withNamespace(raw);
-        const k = objectKey(o);
-        next.set(k, o);
-        nextDeleted.delete(k);
-        changed.push(k);
-      }
-      return this.commit(
-        "apply",
-        () => {
-          this.appliedObjects = next;
-          this.deleted = nextDeleted;
-        },
-        changed,
-        loadDiagnostics,
-        () => this.desiredWith(this.fileObjects, next, nextDeleted),
-      );
-    });
+    return this.serialize(() => this.commit("apply", this.store.planApply(objects), loadDiagnostics));
   }
 
   /** `kubectl delete -f`: remove the named objects; unknown names are an error (NotFound), nothing changes. */
   delete(objects: readonly KubeObject[]): Promise<ChangeResult> {
     return this.serialize(async () => {
-      const current = new Set(this.desired().map(objectKey));
-      const next = new Map(this.appliedObjects);
-      const nextDeleted = new Set(this.deleted);
-      const changed: string[] = [];
-      const missing: Diagnostic[] = [];
-      for (const raw of objects) {
-        const o = withNamespace(raw);
-        const k = objectKey(o);
-        if (!current.has(k)) {
-          missing.push({
+      const change = this.store.planDelete(objects);
+      if (change.missing.length > 0) {
+        const diagnostics = change.missing.map((key): Diagnostic => {
+          const [kind = "", namespace = "", name = ""] = key.split("/");
+          return {
             severity: "error",
             code: "NotFound",
-            message: `${(o.kind ?? "object").toLowerCase()} "${o.metadata?.name ?? ""}" not found`,
-            ...(o.kind ? { kind: o.kind } : {}),
-            ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),
-            ...(o.metadata?.name ? { name: o.metadata.name } : {}),
-          });
-          continue;
-        }
-        next.delete(k);
-        if (this.fileObjects.has(k)) nextDeleted.add(k);
-        changed.push(k);
+            message: `${kind.toLowerCase() || "object"} "${name}" not found`,
+            ...(kind ? { kind } : {}),
+            ...(namespace ? { namespace } : {}),
+            ...(name ? { name } : {}),
+          };
+        });
+        return this.refused(diagnostics);
       }
-      if (missing.length > 0) {
-        return { ok: false, version: this.snapshot?.version ?? 0, diagnostics: missing, changed: [] };
-      }
-      return this.commit(
-        "delete",
-        () => {
-          this.appliedObjects = next;
-          this.deleted = nextDeleted;
-        },
-        changed,
-        [],
-        () => this.desiredWith(this.fileObjects, next, nextDeleted),
-      );
+      return this.commit("delete", change, []);
     });
   }
 
@@ -250,73 +178,47 @@ export class UpInstance {
         ];
         this.lastError = { time: new Date().toISOString(), source: "watch", diagnostics };
         this.counters.reloadsFailed++;
-        return { ok: false, version: this.snapshot?.version ?? 0, diagnostics, changed: [] };
+        return this.refused(diagnostics);
       }
-      const files = new Map<string, KubeObject>();
-      for (const o of loaded.objects) {
-        const obj = withNamespace(o);
-        files.set(objectKey(obj), obj);
-      }
-      // Last write wins: an object edited in the files since the last load replaces what apply/delete did to it.
-      const applied = new Map(this.appliedObjects);
-      const deleted = new Set(this.deleted);
-      const changed: string[] = [];
-      for (const [k, o] of files) {
-        const before = this.fileObjects.get(k);
-        if (before === undefined || JSON.stringify(before) !== JSON.stringify(o)) {
-          applied.delete(k);
-          deleted.delete(k);
-          changed.push(k);
-        }
-      }
-      for (const k of this.fileObjects.keys()) if (!files.has(k)) changed.push(k);
-      return this.commit(
-        "watch",
-        () => {
-          this.fileObjects = files;
-          this.appliedObjects = applied;
-          this.deleted = deleted;
-        },
-        changed,
-        loaded.diagnostics,
-        () => this.desiredWith(files, applied, deleted),
-      );
+      return this.commit("watch", this.store.planFiles(loaded.objects), loaded.diagnostics);
     });
   }
 
-  private desiredWith(
-    files: Map<string, KubeObject>,
-    applied: Map<string, KubeObject>,
-    deleted: Set<string>,
-  ): KubeObject[] {
-    const merged = new Map(files);
-    for (const [k, o] of applied) merged.set(k, o);
-    for (const k of deleted) merged.delete(k);
-    return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+  private refused(diagnostics: Diagnostic[]): ChangeResult {
+    return { ok: false, version: this.snapshot?.version ?? 0, diagnostics, changed: [], outcomes: {} };
   }
 
   private async commit(
     source: string,
-    accept: () => void,
-    changed: string[],
+    change: PlannedChange,
     loadDiagnostics: readonly Diagnostic[],
-    nextObjects: () => KubeObject[],
   ): Promise<ChangeResult> {
-    const result = compileSnapshot(nextObjects(), this.options.config, this.snapshot, {
+    const changed = [...change.outcomes.keys()];
+    const outcomes = Object.fromEntries(change.outcomes);
+    const loadErrors = loadDiagnostics.filter((d) => d.severity === "error");
+    // Nothing changes (an identical re-apply, an unchanged reload): nothing to compile or swap.
+    if (change.noop && loadErrors.length === 0) {
+      this.store.commit(change);
+      return {
+        ok: true,
+        version: this.snapshot?.version ?? 0,
+        diagnostics: loadDiagnostics.filter((d) => d.severity === "warning"),
+        changed,
+        outcomes,
+      };
+    }
+    const result = compileSnapshot(change.objects, this.options.config, {
+      mode: "refuse",
+      previous: this.snapshot,
       hostIP: this.options.hostIP,
       loadDiagnostics,
     });
     if (!result.ok) {
       this.lastError = { time: new Date().toISOString(), source, diagnostics: result.diagnostics };
       this.counters.reloadsFailed++;
-      return {
-        ok: false,
-        version: this.snapshot?.version ?? 0,
-        diagnostics: result.diagnostics,
-        changed: [],
-      };
+      return this.refused(result.diagnostics);
     }
-    accept();
+    this.store.commit(change);
     let failures: Awaited<ReturnType<DataPlane["apply"]>>;
     try {
       failures = await this.plane.apply(result.snapshot);
@@ -330,7 +232,7 @@ export class UpInstance {
       ];
       this.lastError = { time: new Date().toISOString(), source, diagnostics };
       this.counters.reloadsFailed++;
-      return { ok: false, version: this.snapshot?.version ?? 0, diagnostics, changed: [] };
+      return this.refused(diagnostics);
     }
     this.counters.reloadsOk++;
     if (source === "apply") this.counters.applies++;
@@ -343,11 +245,13 @@ export class UpInstance {
     if (failures.length > 0)
       this.options.log(`warning: ${failures.length} listener(s) could not open: ${diagnostics[0]?.message}`);
     this.lastError = undefined;
+    const snap = result.snapshot;
     return {
       ok: true,
-      version: result.snapshot.version,
-      diagnostics: [...diagnostics, ...result.snapshot.diagnostics.filter((d) => d.severity === "warning")],
+      version: snap.version,
+      diagnostics: [...diagnostics, ...allDiagnostics(snap).filter((d) => d.severity === "warning")],
       changed,
+      outcomes,
     };
   }
 

@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../cluster/config.js";
-import { type LoadClusterResult, loadCluster } from "../cluster/load-cluster.js";
 import { FlowLog } from "../runtime/flows.js";
+import { loadSnapshot } from "../snapshot/load.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 import { createWebHandler, type WebHandlerOptions } from "./api.js";
 import type {
   ApiCheck,
@@ -29,8 +30,8 @@ const EXAMPLE = new URL("../../examples/idp-system", import.meta.url).pathname;
 
 async function serve(options: WebHandlerOptions): Promise<{ server: Server; base: string }> {
   const web = createWebHandler(options);
-  const server = createServer((req, res) => {
-    if (web(req, res)) return;
+  const server = createServer(async (req, res) => {
+    if (await web(req, res)) return;
     res.writeHead(418);
     res.end("not mine");
   });
@@ -38,7 +39,7 @@ async function serve(options: WebHandlerOptions): Promise<{ server: Server; base
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-let loaded: LoadClusterResult;
+let loaded: Snapshot;
 let server: Server;
 let base: string;
 
@@ -67,9 +68,9 @@ function podsOf(prefix: string, ns = "idp-system"): string[] {
 }
 
 beforeAll(async () => {
-  loaded = await loadCluster([EXAMPLE], defaultConfig);
+  loaded = await loadSnapshot([EXAMPLE], defaultConfig);
   ({ server, base } = await serve({
-    getSnapshot: () => ({ state: loaded.state, diagnostics: loaded.diagnostics }),
+    getSnapshot: () => loaded,
   }));
 });
 
@@ -265,7 +266,7 @@ describe("apply", () => {
   it("needs the token and passes the body through", async () => {
     const bodies: string[] = [];
     const s = await serve({
-      getSnapshot: () => ({ state: loaded.state }),
+      getSnapshot: () => loaded,
       token: "s3cret-token",
       apply: async (text) => {
         bodies.push(text);
@@ -310,7 +311,7 @@ describe("live", () => {
       });
     flow("DROPPED", 1);
     const s = await serve({
-      getSnapshot: () => ({ state: loaded.state }),
+      getSnapshot: () => loaded,
       live: {
         follow: (fn) => log.follow(fn),
         recent: () => log.list(),

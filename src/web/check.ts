@@ -7,10 +7,10 @@
  */
 import { MichiError } from "../api/diagnostics.js";
 import type { Protocol } from "../api/types.js";
+import { HttpError } from "../http/respond.js";
 import { type CheckedSide, runCheck } from "../policy/check.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { ApiCheck, ApiCheckSide } from "./api-types.js";
-import { HttpError } from "./http-util.js";
 
 function side(s: CheckedSide): ApiCheckSide {
   const out: ApiCheckSide = {

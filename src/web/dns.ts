@@ -9,17 +9,12 @@ import type { Pod } from "../api/types.js";
 import { resolvConfFor } from "../cluster/resolv-conf.js";
 import { presentData, rcodeName, TYPE_CODES } from "../dns/records.js";
 import { answerByName, type DnsResponse } from "../dns/responder.js";
-import { buildZone, type Zone } from "../dns/zone.js";
+import { HttpError } from "../http/respond.js";
 import { candidateNames } from "../pods/pod-resolver.js";
+import type { Analysis } from "./analysis.js";
 import type { ApiDns } from "./api-types.js";
-import { HttpError } from "./http-util.js";
 import { findObject } from "./object-ids.js";
 import { podResolvConf } from "./pod-extras.js";
-import type { Analysis } from "./snapshot.js";
-
-export function zoneOf(a: Analysis): Zone {
-  return a.memo("zone", () => buildZone(a.snapshot.state));
-}
 
 function rcodeOf(r: DnsResponse): string {
   // Outside the cluster zone CoreDNS forwards upstream; michi's static analysis has no upstream.
@@ -34,7 +29,7 @@ export function dnsQuery(a: Analysis, p: { name: string; type?: string; from?: s
   const type = (p.type ?? "A").toUpperCase();
   if (TYPE_CODES[type] === undefined)
     throw new HttpError(400, "BadParameter", `type: unknown record type ${JSON.stringify(p.type)}`);
-  const zone = zoneOf(a);
+  const zone = a.snapshot.zone;
   if (!p.from) {
     const r = answerByName(zone, p.name, type);
     return { name: p.name, type, rcode: rcodeOf(r), answers: answersOf(r), raw: r };

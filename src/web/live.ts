@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Diagnostic } from "../api/diagnostics.js";
+import { HttpError } from "../http/respond.js";
 import type { ApiFlow, ApiLive } from "./api-types.js";
-import { HttpError } from "./http-util.js";
-import { diagnosticToFinding } from "./snapshot.js";
+import { diagnosticToFinding } from "./findings.js";
 
 /** What a running data plane offers the dashboard (FlowLog and the runtime fit it directly). */
 export interface WebLive {

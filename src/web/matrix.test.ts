@@ -8,8 +8,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { KubeObject, Pod, Protocol } from "../api/types.js";
 import { defaultConfig } from "../cluster/config.js";
-import { buildFromObjects, loadCluster } from "../cluster/load-cluster.js";
 import { compilePolicy, type PolicyEngine } from "../policy/engine.js";
+import { loadSnapshot } from "../snapshot/load.js";
+import { snapshotOf } from "../snapshot/snapshot.js";
 import type { ApiMatrix } from "./api-types.js";
 import { computeMatrix, EXTERNAL_CLIENT_IP, type MatrixParams } from "./matrix.js";
 import { workloadOf } from "./workload-of.js";
@@ -72,7 +73,7 @@ function counts(m: ApiMatrix) {
 
 describe("computeMatrix", () => {
   it("agrees with brute force on idp-system at every level, port and protocol", async () => {
-    const { state } = await loadCluster(
+    const { state } = await loadSnapshot(
       [new URL("../../examples/idp-system", import.meta.url).pathname],
       defaultConfig,
     );
@@ -91,7 +92,7 @@ describe("computeMatrix", () => {
   });
 
   it("a denied cell's sample is a denied connection of that cell", async () => {
-    const { state } = await loadCluster(
+    const { state } = await loadSnapshot(
       [new URL("../../examples/idp-system", import.meta.url).pathname],
       defaultConfig,
     );
@@ -136,7 +137,7 @@ describe("computeMatrix", () => {
         },
       },
     ];
-    const { state } = buildFromObjects(objects, [], defaultConfig);
+    const { state } = snapshotOf(objects, [], defaultConfig);
     const engine = compilePolicy(state);
     expect(() => computeMatrix(engine, { level: "pod", port: 80, protocol: "TCP" })).toThrow(
       /limited to 400/,
@@ -237,7 +238,7 @@ describe("computeMatrix", () => {
               },
             })),
           ];
-          const { state, hasErrors } = buildFromObjects(objects as KubeObject[], [], defaultConfig);
+          const { state, hasErrors } = snapshotOf(objects as KubeObject[], [], defaultConfig);
           expect(hasErrors).toBe(false);
           expect(state.networkPolicies).toHaveLength(policies.length);
           expect(state.pods.filter((x) => /^p\d+$/.test(x.metadata?.name ?? ""))).toHaveLength(pods.length);

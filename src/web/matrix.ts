@@ -10,9 +10,9 @@
  * row shows what external clients may reach.
  */
 import type { Pod, Protocol } from "../api/types.js";
+import { HttpError } from "../http/respond.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { ApiMatrix, ApiMatrixCell, ApiMatrixGroup } from "./api-types.js";
-import { HttpError } from "./http-util.js";
 import { workloadOf } from "./workload-of.js";
 
 /** A documentation address (RFC 5737 TEST-NET-3) standing for any client outside the cluster. */

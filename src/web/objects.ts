@@ -19,13 +19,13 @@ import type {
   Service,
   StatefulSet,
 } from "../api/types.js";
+import { HttpError } from "../http/respond.js";
 import { compileSelector } from "../policy/selector.js";
+import type { Analysis } from "./analysis.js";
 import type { ApiObjectDetail, ApiObjectList, ApiObjectRow } from "./api-types.js";
-import { HttpError } from "./http-util.js";
 import { isolationOf } from "./isolation.js";
 import { findObject, normalizeKind, objectId, objectsByKind } from "./object-ids.js";
 import { podEnv, podResolvConf } from "./pod-extras.js";
-import type { Analysis } from "./snapshot.js";
 import { serviceSummary } from "./topology.js";
 import { workloadOf } from "./workload-of.js";
 

@@ -3,22 +3,17 @@
  * the same route table the proxy serves (`compileRoutes` + `routeRequest`),
  * with the explanation notes `michi route` prints.
  */
+
+import { HttpError } from "../http/respond.js";
 import { routeRequest } from "../ingress/route-request.js";
-import { compileRoutes } from "../ingress/route-table.js";
-import type { RouteTable } from "../ingress/route-types.js";
+import type { Analysis } from "./analysis.js";
 import type { ApiRoute } from "./api-types.js";
-import { HttpError } from "./http-util.js";
-import type { Analysis } from "./snapshot.js";
 
 export interface RouteParams {
   url: string;
   method?: string;
   headers?: readonly string[];
   from?: string;
-}
-
-export function routeTableOf(a: Analysis): RouteTable {
-  return a.memo("routes", () => compileRoutes(a.snapshot.state));
 }
 
 export function routeQuery(a: Analysis, p: RouteParams): ApiRoute {
@@ -39,7 +34,7 @@ export function routeQuery(a: Analysis, p: RouteParams): ApiRoute {
     headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
   const host = headers.host ?? url.host;
-  const d = routeRequest(routeTableOf(a), {
+  const d = routeRequest(a.snapshot.routes, {
     method: (p.method ?? "GET").toUpperCase(),
     scheme: url.protocol === "https:" ? "https" : "http",
     host,

@@ -8,10 +8,10 @@
  */
 import type { Pod, Service } from "../api/types.js";
 import { servedIngresses } from "../ingress/ingress-class.js";
+import type { Analysis } from "./analysis.js";
 import type { ApiTopoEdge, ApiTopology, ApiTopoNode } from "./api-types.js";
 import { isolationOf } from "./isolation.js";
 import { objectId } from "./object-ids.js";
-import type { Analysis } from "./snapshot.js";
 import { workloadOf } from "./workload-of.js";
 
 /** Pods listed per workload node (fewer in large clusters, to keep the page light); the rest are counted (`podCount`). */

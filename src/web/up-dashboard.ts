@@ -11,11 +11,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Diagnostic } from "../api/diagnostics.js";
 import type { Flow } from "../runtime/flows.js";
-import type { UpInstance } from "../runtime/up.js";
+import type { UpView } from "../runtime/up-view.js";
+import { allDiagnostics } from "../snapshot/snapshot.js";
 import { createWebHandler, type WebHandler } from "./api.js";
 
 export function dashboardForUp(
-  getUp: () => UpInstance,
+  getUp: () => UpView,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   let web: WebHandler | undefined;
   return async (req, res) => {
@@ -55,7 +56,7 @@ export function dashboardForUp(
           },
           diagnostics: (): Diagnostic[] => [
             ...(up.lastError?.diagnostics ?? []),
-            ...(up.snapshot?.diagnostics ?? []),
+            ...(up.snapshot ? allDiagnostics(up.snapshot) : []),
           ],
         },
       });

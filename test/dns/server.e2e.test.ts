@@ -9,9 +9,9 @@ import net from "node:net";
 import * as packet from "dns-packet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeConfig } from "../../src/cluster/config.js";
-import { loadCluster } from "../../src/cluster/load-cluster.js";
 import { type DnsServer, startDnsServer } from "../../src/dns/server.js";
 import { buildZone, type Zone } from "../../src/dns/zone.js";
+import { loadSnapshot } from "../../src/snapshot/load.js";
 import { dig, requireDig } from "./dig.js";
 import { type FakeUpstream, startFakeUpstream } from "./fake-upstream.js";
 import { corednsLikeState, headlessService, makeState, ns, slice } from "./fixtures.js";
@@ -327,7 +327,7 @@ describe("the wire, raw", () => {
 
 describe("the idp-system example", () => {
   it("dig finds postgres-0 through the headless service, over UDP and TCP", async () => {
-    const { state } = await loadCluster(["examples/idp-system"], makeConfig());
+    const { state } = await loadSnapshot(["examples/idp-system"], makeConfig());
     const z = buildZone(state);
     const s = await startDnsServer({ host: "127.0.0.1", port: 0, getZone: () => z, upstreams: [] });
     try {

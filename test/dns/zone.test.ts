@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { makeConfig } from "../../src/cluster/config.js";
-import { loadCluster } from "../../src/cluster/load-cluster.js";
 import { presentData, TYPE_CODES } from "../../src/dns/records.js";
 import { answer } from "../../src/dns/responder.js";
 import { buildZone, type Zone } from "../../src/dns/zone.js";
+import { loadSnapshot } from "../../src/snapshot/load.js";
 import { scaleState } from "./scale-fixture.js";
 
 function ask(zone: Zone, name: string, type = "A") {
@@ -22,7 +22,7 @@ function ask(zone: Zone, name: string, type = "A") {
 }
 
 describe("idp-system example", async () => {
-  const { state } = await loadCluster(["examples/idp-system"], makeConfig());
+  const { state } = await loadSnapshot(["examples/idp-system"], makeConfig());
   const zone = buildZone(state);
   const podIP = (name: string) => state.index.pod("idp-system", name)?.status?.podIP;
 
@@ -71,7 +71,7 @@ describe("idp-system example", async () => {
 });
 
 describe("CoreDNS CI manifests (coredns/ci dns-test.yaml)", async () => {
-  const { state } = await loadCluster(["test/fixtures/reference/coredns-ci/dns-test.yaml"], makeConfig());
+  const { state } = await loadSnapshot(["test/fixtures/reference/coredns-ci/dns-test.yaml"], makeConfig());
   const zone = buildZone(state);
   const cases: { name: string; type?: string; rcode?: number; data: string[] }[] = [
     { name: "svc-1-a.test-1.svc.cluster.local", data: ["A 10.96.0.100"] },
@@ -146,7 +146,7 @@ describe("scale", () => {
 });
 
 describe("readiness through the EndpointSlices (publishNotReadyAddresses)", async () => {
-  const { state } = await loadCluster(["test/dns/not-ready.yaml"], makeConfig());
+  const { state } = await loadSnapshot(["test/dns/not-ready.yaml"], makeConfig());
   const zone = buildZone(state);
   const ips = [0, 1].map((i) => state.index.pod("pnr", `db-${i}`)?.status?.podIP);
 

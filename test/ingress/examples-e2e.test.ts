@@ -11,11 +11,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { loadCluster } from "../../src/cluster/load-cluster.js";
 import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { routeRequest } from "../../src/ingress/route-request.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
 import type { RouteTable } from "../../src/ingress/route-types.js";
+import { loadSnapshot } from "../../src/snapshot/load.js";
 import { type EchoPods, echo, send, startEchoPods } from "./harness.js";
 
 const run = promisify(execFile);
@@ -41,7 +41,7 @@ describe("examples/idp-system over HTTPS", () => {
   let httpsPort = 0;
 
   beforeAll(async () => {
-    const loaded = await loadCluster(["examples/idp-system"], defaultConfig);
+    const loaded = await loadSnapshot(["examples/idp-system"], defaultConfig);
     table = compileRoutes(loaded.state);
     const ips = [
       ...new Set(
@@ -165,7 +165,7 @@ describe("examples/my-app", () => {
   let pods: EchoPods;
   let proxy: IngressProxy;
   beforeAll(async () => {
-    const loaded = await loadCluster(["examples/my-app"], defaultConfig);
+    const loaded = await loadSnapshot(["examples/my-app"], defaultConfig);
     table = compileRoutes(loaded.state);
     const ips = [
       ...new Set(

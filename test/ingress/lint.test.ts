@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { loadCluster } from "../../src/cluster/load-cluster.js";
 import { lintIngressAnnotations } from "../../src/ingress/lint.js";
+import { loadSnapshot } from "../../src/snapshot/load.js";
 import { ingress, makeState } from "./fixtures.js";
 
 const A = "nginx.ingress.kubernetes.io/";
@@ -67,7 +67,7 @@ describe("lintIngressAnnotations", () => {
   });
 
   it("the idp-system ALB Ingress: each alb.* annotation explained, ssl-redirect with its nginx equivalent", async () => {
-    const { state } = await loadCluster(["examples/idp-system"], defaultConfig);
+    const { state } = await loadSnapshot(["examples/idp-system"], defaultConfig);
     const alb = lintIngressAnnotations(state).filter((d) => d.name === "idp-alb-ingress");
     const byField = new Map(alb.map((d) => [d.field, d]));
     expect(byField.get("metadata.annotations[alb.ingress.kubernetes.io/ssl-redirect]")?.message).toMatch(
@@ -89,7 +89,7 @@ describe("lintIngressAnnotations", () => {
   });
 
   it("rewrite-target without a capture group loses the path (the my-app example)", async () => {
-    const { state } = await loadCluster(["examples/my-app"], defaultConfig);
+    const { state } = await loadSnapshot(["examples/my-app"], defaultConfig);
     const found = lintIngressAnnotations(state).filter((d) => d.code === "RewriteDropsPath");
     expect(found.map((d) => d.field)).toEqual([
       "metadata.annotations[nginx.ingress.kubernetes.io/rewrite-target]",

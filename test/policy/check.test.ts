@@ -383,7 +383,7 @@ spec:
 
 describe("workloads are judged pod by pod", () => {
   it("a Deployment with one replica admitted and one not is denied, 1 of 2", async () => {
-    const { buildFromObjects } = await import("../../src/cluster/load-cluster.js");
+    const { snapshotOf } = await import("../../src/snapshot/snapshot.js");
     const { defaultConfig } = await import("../../src/cluster/config.js");
     const base = parseYAML(`${E2E_MODEL_YAML}
 ---
@@ -397,7 +397,7 @@ spec:
     metadata: {labels: {app: client}}
     spec: {containers: [{name: c, image: curl}]}
 `);
-    const first = buildFromObjects(base, [], defaultConfig).state;
+    const first = snapshotOf(base, [], defaultConfig).state;
     const replicas = first.pods.filter((p) => p.metadata?.labels?.app === "client");
     expect(replicas).toHaveLength(2);
     const admitted = replicas[0]!;
@@ -409,7 +409,7 @@ spec:
         `  podSelector: {matchLabels: {pod: a}}\n  ingress:\n    - from: [{ipBlock: {cidr: ${admitted.status!.podIP}/32}}]`,
       ),
     );
-    const engine = compilePolicy(buildFromObjects([...base, ...policy], [], defaultConfig).state);
+    const engine = compilePolicy(snapshotOf([...base, ...policy], [], defaultConfig).state);
     const r = runCheck(engine, { from: "deployment/y/client", to: "x/a", port: 80, protocol: "TCP" });
     expect(r.connections.map((c) => [c.from, c.allowed])).toEqual([
       [`y/${admitted.metadata!.name}`, true],

@@ -10,11 +10,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { loadCluster } from "../../src/cluster/load-cluster.js";
 import { compilePolicy } from "../../src/policy/engine.js";
 import { lintCluster } from "../../src/policy/lint.js";
 import { computeMatrix } from "../../src/policy/matrix.js";
 import { cell, rowsFor } from "../../src/policy/matrix-report.js";
+import { loadSnapshot } from "../../src/snapshot/load.js";
 
 // Copied from shared/reference/netpol-analyzer-inputs (see its README).
 const INPUTS = "test/policy/fixtures/netpol-analyzer";
@@ -22,7 +22,7 @@ const ACS = join(INPUTS, "acs-security-demos");
 
 describe("acs-security-demos against the analyzer's connectivity list", () => {
   it("allows exactly the recorded workload connections on TCP 8080", async () => {
-    const r = await loadCluster(
+    const r = await loadSnapshot(
       ["frontend", "backend", "payments", "acs_netpols.yaml"]
         .map((p) => join(ACS, p))
         .concat("test/policy/fixtures/acs-namespaces.yaml"),
@@ -61,7 +61,7 @@ describe("acs-security-demos against the analyzer's connectivity list", () => {
 describe("online boutique policies under lint", () => {
   it("finds the policies that leave out DNS or DNS over TCP", async () => {
     const dir = join(INPUTS, "onlineboutique_workloads");
-    const r = await loadCluster([dir], defaultConfig);
+    const r = await loadSnapshot([dir], defaultConfig);
     const ds = lintCluster(compilePolicy(r.state), [], r.objects).filter((d) =>
       d.code.startsWith("NoDNSEgress"),
     );

@@ -8,9 +8,9 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject, NetworkPolicy, Protocol } from "../../src/api/types.js";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { buildFromObjects } from "../../src/cluster/load-cluster.js";
 import type { ClusterState } from "../../src/cluster/state.js";
 import { compilePolicy } from "../../src/policy/engine.js";
+import { snapshotOf } from "../../src/snapshot/snapshot.js";
 import { E2E_MODEL_YAML, E2E_PODS, makeState, parseYAML } from "./fixture.js";
 import { actualGrid, podOf, Reachability } from "./reachability.js";
 
@@ -749,10 +749,10 @@ const cases: Case[] = [
 type Builder = (objects: KubeObject[]) => ClusterState;
 
 // Every case runs twice: on the hand-built fixture and through validation and
-// the real controllers (buildFromObjects), which assign their own pod IPs and nodes.
+// the real controllers (snapshotOf), which assign their own pod IPs and nodes.
 const builders: [string, Builder][] = [
   ["fixture", (o) => makeState(o)],
-  ["controllers", (o) => buildFromObjects(o, [], defaultConfig).state],
+  ["controllers", (o) => snapshotOf(o, [], defaultConfig).state],
 ];
 
 function run(c: Case, build: Builder) {

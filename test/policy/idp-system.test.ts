@@ -8,15 +8,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Protocol } from "../../src/api/types.js";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { loadCluster } from "../../src/cluster/load-cluster.js";
 import { runCheck } from "../../src/policy/check.js";
 import { compilePolicy, type PolicyEngine } from "../../src/policy/engine.js";
 import { computeMatrix } from "../../src/policy/matrix.js";
 import { cell, rowsFor } from "../../src/policy/matrix-report.js";
+import { loadSnapshot } from "../../src/snapshot/load.js";
 
 let engine: PolicyEngine;
 beforeAll(async () => {
-  const r = await loadCluster(["examples/idp-system"], defaultConfig);
+  const r = await loadSnapshot(["examples/idp-system"], defaultConfig);
   engine = compilePolicy(r.state);
 });
 

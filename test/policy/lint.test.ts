@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/api/diagnostics.js";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { loadCluster } from "../../src/cluster/load-cluster.js";
 import { compilePolicy } from "../../src/policy/engine.js";
 import { lintCluster } from "../../src/policy/lint.js";
+import { loadSnapshot } from "../../src/snapshot/load.js";
 import { E2E_MODEL_YAML, makeState, parseYAML } from "./fixture.js";
 
 const np = (name: string, spec: string, ns = "x") =>
@@ -197,7 +197,7 @@ spec:
 
 describe("lint on the course examples", () => {
   it("idp-system: the name-label selectors and DNS over TCP", async () => {
-    const r = await loadCluster(["examples/idp-system"], defaultConfig);
+    const r = await loadSnapshot(["examples/idp-system"], defaultConfig);
     const ds = lintCluster(compilePolicy(r.state), [], r.objects);
     const file = "examples/idp-system/60-network-policy.yaml";
     expect(ds.map((d) => `${d.file}:${d.line} ${d.severity} ${d.code} ${d.field}`)).toEqual([
@@ -211,15 +211,15 @@ describe("lint on the course examples", () => {
   });
 
   it("my-app: services, targetPorts and ingress backends are consistent", async () => {
-    const r = await loadCluster(["examples/my-app"], defaultConfig);
+    const r = await loadSnapshot(["examples/my-app"], defaultConfig);
     expect(brief(lintCluster(compilePolicy(r.state), [], r.objects))).toEqual([]);
   });
 
   it("my-app with the api Deployment missing: the service selects nothing", async () => {
-    const r = await loadCluster(["examples/my-app"], defaultConfig);
+    const r = await loadSnapshot(["examples/my-app"], defaultConfig);
     const objects = r.objects.filter((o) => !(o.kind === "Deployment" && o.metadata?.name === "api"));
-    const { buildFromObjects } = await import("../../src/cluster/load-cluster.js");
-    const state = buildFromObjects(objects, [], defaultConfig).state;
+    const { snapshotOf } = await import("../../src/snapshot/snapshot.js");
+    const state = snapshotOf(objects, [], defaultConfig).state;
     const ds = lintCluster(compilePolicy(state), [], objects);
     expect(ds.map((d) => `${d.file}:${d.line} ${d.code} ${d.kind}/${d.name} ${d.field}`)).toEqual([
       "examples/my-app/20-ingress.yaml:56 ServiceSelectsNoPods Service/api-service spec.selector",

@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { KubeObject, Protocol } from "../../src/api/types.js";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { buildFromObjects } from "../../src/cluster/load-cluster.js";
 import type { ClusterState } from "../../src/cluster/state.js";
 import { compilePolicy } from "../../src/policy/engine.js";
+import { snapshotOf } from "../../src/snapshot/snapshot.js";
 import { makeState, parseYAML } from "./fixture.js";
 import { actualGrid, podOf, Reachability } from "./reachability.js";
 
@@ -230,7 +230,7 @@ const recipes: Recipe[] = [
 
 const builders: [string, (o: KubeObject[]) => ClusterState][] = [
   ["fixture", (o) => makeState(o)],
-  ["controllers", (o) => buildFromObjects(o, [], defaultConfig).state],
+  ["controllers", (o) => snapshotOf(o, [], defaultConfig).state],
 ];
 
 describe.each(builders)("network policy recipes (%s)", (_, build) => {

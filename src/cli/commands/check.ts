@@ -8,7 +8,6 @@ import type { Command } from "commander";
 import { MichiError } from "../../api/diagnostics.js";
 import type { Protocol } from "../../api/types.js";
 import { formatCheck, runCheck } from "../../policy/check.js";
-import { compilePolicy } from "../../policy/engine.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
 
 interface CheckOptions extends ManifestOptions {
@@ -52,8 +51,8 @@ export function register(program: Command): void {
     const protocol = parseProtocol(opts.protocol);
     if (opts.output !== undefined && opts.output !== "json")
       throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
-    const { state } = await loadFromOptions(opts);
-    const result = runCheck(compilePolicy(state), { from: opts.from, to: opts.to, port, protocol });
+    const { policy } = await loadFromOptions(opts);
+    const result = runCheck(policy, { from: opts.from, to: opts.to, port, protocol });
     if (opts.output === "json") printJSON(result);
     else process.stdout.write(formatCheck(result));
     if (opts.exitCode && !result.allowed) process.exitCode = 1;

@@ -16,7 +16,6 @@ import { forwardOnly, type LookupResult, lookup } from "../../dns/lookup.js";
 import { presentData, presentRecord, type ResourceRecord, rcodeName, typeCode } from "../../dns/records.js";
 import { startDnsServer } from "../../dns/server.js";
 import { runSearch } from "../../dns/stub-resolver.js";
-import { buildZone } from "../../dns/zone.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
 
 interface DnsOptions extends ManifestOptions {
@@ -103,8 +102,8 @@ function parseType(text: string | undefined): number {
 
 async function runQuery(name: string, typeText: string | undefined, opts: DnsOptions): Promise<void> {
   const type = parseType(typeText);
-  const { state } = await loadFromOptions(opts);
-  const zone = buildZone(state);
+  const snap = await loadFromOptions(opts);
+  const { state, zone } = snap;
   const upstreams = opts.upstream && opts.upstream.length > 0 ? opts.upstream : hostNameservers();
   const forwarder =
     opts.forward === false || upstreams.length === 0
@@ -222,9 +221,9 @@ async function runServe(opts: ServeOptions): Promise<void> {
     await new Promise(() => {});
     return;
   }
-  const { state } = await loadFromOptions(opts, { printDiagnostics: cluster.isPrimary });
+  const snap = await loadFromOptions(opts, { printDiagnostics: cluster.isPrimary });
   const t0 = performance.now();
-  const zone = buildZone(state);
+  const zone = snap.zone;
   const buildMs = performance.now() - t0;
   const server = await startDnsServer({
     host,

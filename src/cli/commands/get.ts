@@ -13,10 +13,10 @@ import type { KubeObject, Pod } from "../../api/types.js";
 import { serviceEnvFor } from "../../cluster/env.js";
 import { formatResolvConf, resolvConfFor } from "../../cluster/resolv-conf.js";
 import type { ClusterState } from "../../cluster/state.js";
+import { formatTable } from "../../printers/table.js";
 import { addressMapFor } from "../../runtime/addresses.js";
 import {
   addManifestOptions,
-  formatTable,
   loadFromOptions,
   type ManifestOptions,
   printJSON,

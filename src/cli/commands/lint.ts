@@ -4,9 +4,7 @@
  */
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../../api/diagnostics.js";
-import { lintIngressAnnotations } from "../../ingress/lint.js";
-import { compilePolicy } from "../../policy/engine.js";
-import { lintCluster } from "../../policy/lint.js";
+import { lintSnapshot } from "../../snapshot/lint.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
 
 interface LintOptions extends ManifestOptions {
@@ -37,12 +35,7 @@ export function register(program: Command): void {
     if (opts.output !== undefined && opts.output !== "json")
       throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
     const loaded = await loadFromOptions(opts, { printDiagnostics: false });
-    const extra = [
-      ...loaded.diagnostics,
-      ...loaded.state.diagnostics,
-      ...lintIngressAnnotations(loaded.state),
-    ];
-    const findings = lintCluster(compilePolicy(loaded.state), extra, loaded.objects);
+    const findings = lintSnapshot(loaded);
     const errors = findings.filter((d) => d.severity === "error").length;
     const warnings = findings.length - errors;
     if (opts.output === "json") printJSON({ findings, errors, warnings });

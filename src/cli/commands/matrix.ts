@@ -8,7 +8,6 @@
 import type { Command } from "commander";
 import { MichiError } from "../../api/diagnostics.js";
 import type { Pod, Protocol } from "../../api/types.js";
-import { compilePolicy } from "../../policy/engine.js";
 import { computeMatrix, type PortProtocol } from "../../policy/matrix.js";
 import {
   declaredPorts,
@@ -86,8 +85,8 @@ export function register(program: Command): void {
       );
     if (opts.groupBy !== undefined && opts.groupBy !== "workload")
       throw new MichiError("BadFlag", `--group-by: expected workload, got ${JSON.stringify(opts.groupBy)}`);
-    const { state } = await loadFromOptions(opts);
-    const pods = selectPods(state.pods, opts);
+    const snap = await loadFromOptions(opts);
+    const pods = selectPods(snap.state.pods, opts);
     if (pods.length === 0)
       throw new MichiError(
         "NoPods",
@@ -96,7 +95,7 @@ export function register(program: Command): void {
     const ports = portsFromOptions(pods, opts.ports, opts.protocols);
     if (ports.length === 0)
       throw new MichiError("NoPorts", "the pods declare no containerPorts: name the ports with --ports");
-    const engine = compilePolicy(state);
+    const engine = snap.policy;
     const showProgress = pods.length > 2000;
     const started = Date.now();
     const matrix = computeMatrix(engine, {
@@ -113,7 +112,7 @@ export function register(program: Command): void {
     });
     if (showProgress)
       process.stderr.write(`\rmatrix: ${matrix.classIndex.classes.length} classes for ${pods.length} pods\n`);
-    const rows = rowsFor(state, pods, opts.groupBy === "workload");
+    const rows = rowsFor(snap.state, pods, opts.groupBy === "workload");
     const tooManyPairs = (format === "json" || format === "csv") && pods.length > MAX_PAIR_PODS;
     const byClasses =
       opts.classes === true ||

@@ -14,9 +14,9 @@ import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import type { Command } from "commander";
 import { MichiError } from "../../api/diagnostics.js";
+import { formatTable } from "../../printers/table.js";
 import type { UpPod } from "../../runtime/admin-api.js";
 import { type UpClient, upClient } from "../../runtime/up-client.js";
-import { formatTable } from "../common.js";
 import { fetchJSON, flowsFor } from "./curl.js";
 
 interface ProbeFlags {

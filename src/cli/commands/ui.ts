@@ -8,8 +8,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Command } from "commander";
 import { MichiError } from "../../api/diagnostics.js";
+import { sendJSON } from "../../http/respond.js";
 import { createWebHandler } from "../../web/api.js";
-import { sendJSON } from "../../web/http-util.js";
 import {
   addManifestOptions,
   loadFromOptions,
@@ -38,10 +38,9 @@ export function register(program: Command): void {
   addManifestOptions(cmd).action(async (flags: UiFlags) => {
     const { host, port } = parseLoopbackHostPort("--ui", flags.ui, "the dashboard");
     const loaded = await loadFromOptions(flags);
-    const snapshot = { state: loaded.state, diagnostics: loaded.diagnostics, version: 1 };
-    const web = createWebHandler({ getSnapshot: () => snapshot });
-    const server = createServer((req, res) => {
-      if (web(req, res)) return;
+    const web = createWebHandler({ getSnapshot: () => loaded });
+    const server = createServer(async (req, res) => {
+      if (await web(req, res)) return;
       sendJSON(res, 404, { error: { code: "NotFound", message: `no route ${req.method} ${req.url}` } });
     });
     await new Promise<void>((resolve, reject) => {

@@ -9,7 +9,8 @@ import { addressMapFor, parseAddressMapping } from "../../runtime/addresses.js";
 import { defaultPortRule } from "../../runtime/port-rule.js";
 import { formatReadyReport } from "../../runtime/ready-report.js";
 import { removeUpRecord, stateFile, writeUpRecord } from "../../runtime/state-file.js";
-import { DiagnosticsError, type HostPort, UpInstance } from "../../runtime/up.js";
+import { DiagnosticsError, UpInstance } from "../../runtime/up.js";
+import type { HostPort } from "../../runtime/up-view.js";
 import { dashboardForUp } from "../../web/up-dashboard.js";
 import {
   addManifestOptions,
