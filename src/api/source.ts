@@ -36,3 +36,15 @@ export function setSource(obj: object, ref: SourceRef): void {
 export function sourceOf(obj: object): SourceRef | undefined {
   return sources.get(obj);
 }
+
+/**
+ * `copy`, with the source of `original` (if it has one). Controllers copy
+ * user objects (namespace defaulting, admission defaults, status); copies
+ * keep their original's source so findings about them still print
+ * FILE:LINE:COL.
+ */
+export function keepSource<T extends object>(copy: T, original: object): T {
+  const src = sourceOf(original);
+  if (src) setSource(copy, src);
+  return copy;
+}

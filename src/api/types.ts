@@ -297,8 +297,6 @@ export interface DaemonSet extends KubeObject {
   status?: Record<string, unknown>;
 }
 
-export type Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet;
-
 // ---------------------------------------------------- discovery.k8s.io/v1
 
 export interface EndpointConditions {

@@ -10,7 +10,7 @@
 import type { Diagnostic } from "../api/diagnostics.js";
 import { kindInfo } from "../api/kinds.js";
 import { formatIP, parseCIDR } from "../api/net.js";
-import { sourceOf } from "../api/source.js";
+import { keepSource, sourceOf } from "../api/source.js";
 import type {
   ConfigMap,
   DaemonSet,
@@ -36,7 +36,6 @@ import { endpointSlicesFor } from "./endpoint-slices.js";
 import { endpointsFor } from "./endpoints.js";
 import { assignUid } from "./hash.js";
 import { ingressStatus } from "./ingress-status.js";
-import { keepSource } from "./keep-source.js";
 import { deriveNamespaces } from "./namespaces.js";
 import { controlPlaneNode, deriveNodes, nodeInternalIP } from "./nodes.js";
 import { assignPodIPs } from "./pod-ipam.js";

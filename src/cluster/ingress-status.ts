@@ -7,6 +7,8 @@
  * LoadBalancer address into the status of every Ingress it serves — decided
  * by the same class rule the route table uses (ingress-classes.ts).
  */
+
+import { keepSource } from "../api/source.js";
 import type { Ingress, IngressClass, Service } from "../api/types.js";
 import {
   classifyIngress,
@@ -14,13 +16,7 @@ import {
   LEGACY_CLASS_ANNOTATION,
   selectClasses,
 } from "./ingress-classes.js";
-import { keepSource } from "./keep-source.js";
 import { shallowCopy } from "./shallow-copy.js";
-
-/** The class an Ingress asks for: spec.ingressClassName, else the legacy annotation. */
-export function ingressClassOf(ing: Ingress): string | undefined {
-  return ing.spec?.ingressClassName ?? ing.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION];
-}
 
 export function ingressStatus(
   ingresses: readonly Ingress[],

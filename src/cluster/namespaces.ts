@@ -5,10 +5,11 @@
  * `kubernetes` finalizer. A user-defined system namespace keeps the user's
  * labels and annotations.
  */
+
+import { keepSource } from "../api/source.js";
 import type { Namespace } from "../api/types.js";
 import { assignUid } from "./hash.js";
-import { keepSource } from "./keep-source.js";
-import { LABEL_METADATA_NAME, SYSTEM_ANNOTATION } from "./system-names.js";
+import { LABEL_METADATA_NAME } from "./system-names.js";
 import { INGRESS_NAMESPACE, SYSTEM_NAMESPACES, systemNamespace } from "./system-objects.js";
 
 export function deriveNamespaces(user: readonly Namespace[]): Namespace[] {
@@ -41,8 +42,4 @@ export function deriveNamespaces(user: readonly Namespace[]): Namespace[] {
     out.push(ns);
   }
   return out.sort((a, b) => ((a.metadata?.name ?? "") < (b.metadata?.name ?? "") ? -1 : 1));
-}
-
-export function isSystemObject(meta: { annotations?: Record<string, string> } | undefined): boolean {
-  return meta?.annotations?.[SYSTEM_ANNOTATION] === "true";
 }

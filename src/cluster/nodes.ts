@@ -6,16 +6,7 @@
  * is filled in when missing.
  */
 import type { Diagnostic } from "../api/diagnostics.js";
-import {
-  type CIDR,
-  cidrAddress,
-  cidrContains,
-  cidrSize,
-  formatCIDR,
-  formatIP,
-  parseCIDR,
-  parseIP,
-} from "../api/net.js";
+import { type CIDR, cidrAddress, cidrSize, formatCIDR, formatIP, parseCIDR } from "../api/net.js";
 import type { Node } from "../api/types.js";
 import type { ClusterConfig } from "./config.js";
 import { assignUid } from "./hash.js";
@@ -149,13 +140,6 @@ export function nodeInternalIP(node: Node): string | undefined {
 export function nodeReady(node: Node): boolean {
   const c = node.status?.conditions?.find((x) => x.type === "Ready");
   return c === undefined || c.status === "True";
-}
-
-/** True when `ip` lies in the node's pod CIDR (used to reject foreign pod IPs). */
-export function inPodCIDR(node: Node, ip: string): boolean {
-  const c = node.spec?.podCIDR ? parseCIDR(node.spec.podCIDR) : undefined;
-  const p = parseIP(ip);
-  return c !== undefined && p !== undefined && cidrContains(c, p);
 }
 
 function cmp(a: string | undefined, b: string | undefined): number {

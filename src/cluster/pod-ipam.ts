@@ -11,8 +11,8 @@ import type { Diagnostic } from "../api/diagnostics.js";
 import { type CIDR, cidrContains, cidrSize, formatIP, parseCIDR, parseIP } from "../api/net.js";
 import type { Container, Node, Pod, PodCondition, PodStatus } from "../api/types.js";
 import { nodeInternalIP } from "./nodes.js";
+import type { PodDraft } from "./pod-draft.js";
 import { SYSTEM_ANNOTATION } from "./system-names.js";
-import type { PodDraft } from "./workloads.js";
 
 /** First host-local offset: .0 network, .1 gateway. */
 export const FIRST_POD_OFFSET = 2n;

@@ -11,7 +11,7 @@ import type { Node, PodSpec } from "../api/types.js";
 import { fnv32a } from "./hash.js";
 import { nodeReady } from "./nodes.js";
 import { withNodeName } from "./pod-defaults.js";
-import type { PodDraft } from "./workloads.js";
+import type { PodDraft } from "./pod-draft.js";
 
 interface Taint {
   key: string;

@@ -7,8 +7,9 @@
  * allocateLoadBalancerNodePorts true for LoadBalancer, ipFamilies/ipFamilyPolicy.
  * Returns a copy; IPs and ports are allocated later (service-ipam.ts).
  */
+
+import { keepSource } from "../api/source.js";
 import type { Service } from "../api/types.js";
-import { keepSource } from "./keep-source.js";
 import { shallowCopy } from "./shallow-copy.js";
 
 export function defaultService(svc: Service, family: "IPv4" | "IPv6"): Service {

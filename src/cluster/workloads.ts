@@ -8,6 +8,7 @@
  * place them and give them IPs.
  */
 import type { Diagnostic } from "../api/diagnostics.js";
+import { keepSource } from "../api/source.js";
 import type {
   DaemonSet,
   Deployment,
@@ -21,23 +22,12 @@ import type {
   StatefulSet,
 } from "../api/types.js";
 import { assignUid, generatedName, templateHash, uidFor } from "./hash.js";
-import { keepSource } from "./keep-source.js";
 import { defaultPodSpec, podSpecFromTemplate } from "./pod-defaults.js";
-import { bareHealth, type PodHealth, replicaHealth } from "./readiness.js";
+import type { PodDraft } from "./pod-draft.js";
+import { bareHealth, replicaHealth } from "./readiness.js";
 import { eligibleNodes } from "./scheduler.js";
 import { shallowCopy } from "./shallow-copy.js";
 import { CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH, SYSTEM_ANNOTATION } from "./system-names.js";
-
-/** A pod before scheduling: the object plus what the scheduler and status need. */
-export interface PodDraft {
-  pod: Pod;
-  /** Pods of one workload share a key and are spread round-robin by index. */
-  spreadKey: string;
-  spreadIndex: number;
-  health: PodHealth;
-  /** The pod's spec is shared with the other replicas (bind it with withNodeName, never write to it). */
-  sharedSpec?: boolean;
-}
 
 export interface WorkloadInput {
   deployments: readonly Deployment[];

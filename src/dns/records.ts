@@ -71,13 +71,6 @@ export const TYPE_CODES: Readonly<Record<string, number>> = {
   ANY: 255,
 };
 
-const TYPE_NAMES = new Map<number, string>(Object.entries(TYPE_CODES).map(([k, v]) => [v, k]));
-
-/** Type code → mnemonic (`TYPE65534` for unknown codes, as RFC 3597 writes them). */
-export function typeName(code: number): string {
-  return TYPE_NAMES.get(code) ?? `TYPE${code}`;
-}
-
 /** Mnemonic or `TYPEnnn` → code; undefined when unknown. */
 export function typeCode(name: string): number | undefined {
   const upper = name.toUpperCase();

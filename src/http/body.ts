@@ -27,13 +27,3 @@ export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT)
   }
   return Buffer.concat(chunks).toString("utf8");
 }
-
-/** The body parsed as JSON (HttpError 400 when it is not). */
-export async function readJSON(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
-  const text = await readBody(req, limit);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, "BadRequest", "the request body is not JSON");
-  }
-}

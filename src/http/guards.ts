@@ -42,18 +42,6 @@ export function tokenMatches(expected: string, req: IncomingMessage): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Throws 403 unless the client is on loopback and the Host header is a loopback name. */
-export function requireLocal(req: IncomingMessage): void {
-  if (!isLoopback(req.socket.remoteAddress))
-    throw new HttpError(403, "Forbidden", "this API answers loopback clients only");
-  if (!hostAllowed(req.headers.host))
-    throw new HttpError(
-      403,
-      "Forbidden",
-      `host ${JSON.stringify(req.headers.host)} is not a loopback name or address`,
-    );
-}
-
 /** Throws 401 unless the request carries the token. */
 export function requireToken(req: IncomingMessage, expected: string | undefined, hint: string): void {
   if (expected === undefined || !tokenMatches(expected, req))

@@ -15,13 +15,8 @@ import type { ClusterState } from "../cluster/state.js";
 
 export {
   type ClassOptions,
-  type ClassSelection,
   type ClassVerdict,
   classifyIngress,
-  DEFAULT_CLASS_ANNOTATION,
-  LEGACY_CLASS_ANNOTATION,
-  MICHI_CONTROLLER,
-  NGINX_CONTROLLER,
   selectClasses,
 } from "../cluster/ingress-classes.js";
 

@@ -22,12 +22,7 @@ import { sourceOf } from "../api/source.js";
 import type { Ingress, IngressBackend, PathType } from "../api/types.js";
 import type { ClusterState } from "../cluster/state.js";
 import { hasNestedQuantifier } from "./annotation-values.js";
-import {
-  DEFAULT_CONFIG,
-  NGINX_PREFIX,
-  type ParsedAnnotations,
-  parseIngressAnnotations,
-} from "./annotations.js";
+import { DEFAULT_CONFIG, type ParsedAnnotations, parseIngressAnnotations } from "./annotations.js";
 import { resolveBackend } from "./backends.js";
 import { type ClassOptions, classifyIngress, selectClasses } from "./ingress-class.js";
 import type {
@@ -85,20 +80,6 @@ export function ingressDiagnostic(
 
 function refOf(ing: Ingress): IngressRef {
   return { namespace: ing.metadata?.namespace ?? "default", name: ing.metadata?.name ?? "" };
-}
-
-/** ingress-nginx's order: creationTimestamp, then namespace/name. */
-export function ingressOrder(a: Ingress, b: Ingress): number {
-  const ta = a.metadata?.creationTimestamp ?? "";
-  const tb = b.metadata?.creationTimestamp ?? "";
-  if (ta !== tb) {
-    const da = Date.parse(ta);
-    const db = Date.parse(tb);
-    if (!Number.isNaN(da) && !Number.isNaN(db) && da !== db) return da - db;
-  }
-  const ka = `${a.metadata?.namespace ?? "default"}/${a.metadata?.name ?? ""}`;
-  const kb = `${b.metadata?.namespace ?? "default"}/${b.metadata?.name ?? ""}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** Oldest first, with the sort keys computed once (Date.parse per comparison is the hot spot at 10k Ingresses). */
@@ -541,5 +522,3 @@ function tlsForHost(
   }
   return undefined;
 }
-
-export { NGINX_PREFIX };

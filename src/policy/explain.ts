@@ -10,7 +10,7 @@ import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./co
 import { describeEndpoint, type Endpoint } from "./endpoint.js";
 import type { PolicyEngine } from "./engine.js";
 import { formatLabels } from "./selector.js";
-import type { Connection, RuleMiss, RuleRef, SideVerdict, Verdict } from "./verdict.js";
+import type { Connection, RuleMiss, RuleRef, SideVerdict } from "./verdict.js";
 
 /** Why a peer does not match an endpoint, or undefined when it does. */
 export function peerMissReason(peer: CompiledPeer, policy: CompiledPolicy, e: Endpoint): string | undefined {
@@ -136,8 +136,4 @@ export function explainSide(
       return lines;
     }
   }
-}
-
-export function explainVerdict(engine: PolicyEngine, c: Connection, v: Verdict): string[] {
-  return [...explainSide(engine, "egress", v.egress, c), ...explainSide(engine, "ingress", v.ingress, c)];
 }

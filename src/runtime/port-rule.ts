@@ -21,11 +21,3 @@ export function defaultPortRule(): PortRule {
 export function localPort(modelPort: number, rule: PortRule): number {
   return modelPort < 1024 ? modelPort + rule.lowPortOffset : modelPort;
 }
-
-/** Inverse of localPort for ports that came from it (used to name what a listener serves). */
-export function modelPort(local: number, rule: PortRule): number {
-  if (rule.lowPortOffset > 0 && local >= rule.lowPortOffset && local - rule.lowPortOffset < 1024) {
-    return local - rule.lowPortOffset;
-  }
-  return local;
-}

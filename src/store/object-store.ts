@@ -17,8 +17,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { kindInfo, objectKey } from "../api/kinds.js";
+import { keepSource } from "../api/source.js";
 import type { KubeObject } from "../api/types.js";
-import { keepSource } from "../cluster/keep-source.js";
 
 export type StoreEventType = "ADDED" | "MODIFIED" | "DELETED";
 

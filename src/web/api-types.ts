@@ -229,8 +229,3 @@ export interface ApiLive {
   counters: Record<string, number>;
   findings: ApiFinding[];
 }
-
-/** Errors: every non-2xx JSON answer. */
-export interface ApiError {
-  error: { code: string; message: string };
-}

@@ -33,12 +33,6 @@ export function objectId(obj: KubeObject, kind = (obj.kind ?? "object").toLowerC
   return ns ? `${kind}/${ns}/${name}` : `${kind}/${name}`;
 }
 
-/** `namespace/name` (or `name` when cluster-scoped). */
-export function nsName(obj: KubeObject): string {
-  const ns = obj.metadata?.namespace;
-  return ns ? `${ns}/${obj.metadata?.name ?? ""}` : (obj.metadata?.name ?? "");
-}
-
 const ALIASES: Record<string, string> = {
   po: "pod",
   pods: "pod",

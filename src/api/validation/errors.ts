@@ -128,8 +128,3 @@ export const tooMany = (path: Path, actual: number, max: number): FieldError => 
   value: actual,
   detail: `must have at most ${max} items`,
 });
-
-/** Helper: one Invalid error per message from an `is*` check. */
-export function invalidEach(path: Path, value: GoValue, msgs: readonly string[]): FieldError[] {
-  return msgs.map((m) => invalid(path, value, m));
-}
