@@ -1,10 +1,11 @@
 /**
  * The client side of the admin API, for the commands that talk to a running
- * `michi up`: finds the server (--server, else the state file), attaches the
- * token, and turns connection failures into one clear message.
+ * `michi up`: finds the server (--name, --server, else the only instance
+ * running), attaches the token, and turns connection failures into one clear
+ * message.
  */
 import { MichiError } from "../api/diagnostics.js";
-import { readUpRecord } from "./state-file.js";
+import { findUpRecord } from "./state-file.js";
 
 export interface UpClient {
   server: string;
@@ -13,8 +14,15 @@ export interface UpClient {
   post(path: string, body: string, contentType?: string): Promise<Response>;
 }
 
-export function upClient(server: string | undefined, token?: string): UpClient {
-  const rec = readUpRecord();
+export interface UpTarget {
+  server?: string | undefined;
+  token?: string | undefined;
+  /** The instance's --name (default: the only one running). */
+  name?: string | undefined;
+}
+
+export function upClient({ server, token, name }: UpTarget): UpClient {
+  const rec = findUpRecord({ name, server });
   const base = (server ?? rec?.server)?.replace(/\/$/, "");
   if (!base) {
     throw new MichiError(

@@ -74,6 +74,8 @@ export interface UpConfig {
   paths: string[];
   extra?: string[];
   lowPortOffset?: number;
+  /** A state directory shared with other instances (kept on stop); default: a private one. */
+  stateDir?: string;
 }
 
 /**
@@ -97,7 +99,8 @@ async function startUpOnce(cfg: UpConfig): Promise<Up> {
   const http = await freePort();
   const https = await freePort();
   const dns = await freePort();
-  const stateDir = mkdtempSync(join(tmpdir(), "michi-e2e-state-"));
+  const ownState = cfg.stateDir === undefined;
+  const stateDir = cfg.stateDir ?? mkdtempSync(join(tmpdir(), "michi-e2e-state-"));
   const env = { ...process.env, MICHI_STATE_DIR: stateDir };
   const offset = cfg.lowPortOffset ?? (IS_ROOT ? 0 : 10000);
   const args = [
@@ -128,7 +131,8 @@ async function startUpOnce(cfg: UpConfig): Promise<Up> {
   });
   const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
   exited.then(() => {
-    if (proc.exitCode !== 0 && proc.exitCode !== null) rmSync(stateDir, { recursive: true, force: true });
+    if (ownState && proc.exitCode !== 0 && proc.exitCode !== null)
+      rmSync(stateDir, { recursive: true, force: true });
   });
   await new Promise<void>((res, rej) => {
     const t = setTimeout(() => rej(new Error(`michi up not ready in 45 s:\n${out}\n${err}`)), 45_000);
@@ -161,7 +165,7 @@ async function startUpOnce(cfg: UpConfig): Promise<Up> {
     stop: async (signal = "SIGTERM") => {
       if (proc.exitCode === null) proc.kill(signal);
       const code = await exited;
-      rmSync(stateDir, { recursive: true, force: true });
+      if (ownState) rmSync(stateDir, { recursive: true, force: true });
       return code;
     },
     cli: (cliArgs, input) => runCli(cliArgs, env, input),

@@ -173,9 +173,9 @@ describe("lifecycle", () => {
     const app = pods.find((p) => p.labels.app === "app") as UpPodInfo;
     const pid = Number(/pid (\d+)/.exec(await logs(`default/${app.name}`))?.[1]);
     expect(pid).toBeGreaterThan(0);
-    expect(existsSync(join(up.stateDir, "up.json"))).toBe(true);
+    expect(existsSync(join(up.stateDir, "instances", "michi.json"))).toBe(true);
     const stateDir = up.stateDir;
-    const stateFileGone = () => !existsSync(join(stateDir, "up.json"));
+    const stateFileGone = () => !existsSync(join(stateDir, "instances", "michi.json"));
     up.proc.kill("SIGINT");
     const code = await new Promise<number | null>((r) => up.proc.once("exit", (c) => r(c)));
     expect(code).toBe(0);

@@ -164,7 +164,9 @@ describe("hot reload", () => {
     expect(r.stderr).toMatch(/spec\.ports\[0\]\.port/);
     // The server refuses the same body on its own too (422 with diagnostics), not trusting the client.
     const token = JSON.parse(
-      await import("node:fs").then((fs) => fs.readFileSync(join(up.stateDir, "up.json"), "utf8")),
+      await import("node:fs").then((fs) =>
+        fs.readFileSync(join(up.stateDir, "instances", "michi.json"), "utf8"),
+      ),
     ) as { token: string };
     const res = await fetch(`${up.server}/api/apply`, {
       method: "POST",

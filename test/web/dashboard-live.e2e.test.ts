@@ -113,7 +113,7 @@ beforeAll(async () => {
     });
   });
   // Where it serves and its admin token, from the state file `michi up` wrote.
-  const record = JSON.parse(readFileSync(join(stateDir, "up.json"), "utf8")) as {
+  const record = JSON.parse(readFileSync(join(stateDir, "instances", "michi.json"), "utf8")) as {
     server: string;
     token: string;
   };

@@ -30,6 +30,7 @@ interface CurlFlags {
   insecure?: boolean;
   maxTime: string;
   server?: string;
+  name?: string;
   include?: boolean;
 }
 
@@ -117,6 +118,7 @@ export function register(program: Command): void {
     .option("-k, --insecure", "accept any TLS certificate")
     .option("-m, --max-time <s>", "give up after this many seconds", "10")
     .option("--server <url>", "admin address of the running michi up")
+    .option("--name <name>", "the running michi up to talk to, by its --name (default: the only one)")
     .action(async (urlText: string, flags: CurlFlags) => {
       process.exitCode = await curl(urlText, flags);
     });
@@ -132,7 +134,7 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new MichiError("BadArgument", `only http:// and https:// URLs, got ${url.protocol}`);
   }
-  const client = upClient(flags.server);
+  const client = upClient(flags);
   const view = await fetchJSON<UpView>(client, "/api/up");
   const map = new AddressMap(view.addressMap);
   const pod = await podDetail(client, flags.from);

@@ -22,8 +22,9 @@ export function register(program: Command): void {
     .option("--follow", "keep streaming new flows")
     .option("-o, --output <format>", "json (one object per line) or text", "text")
     .option("--server <url>", "admin address of the running michi up")
-    .action(async (flags: { follow?: boolean; output: string; server?: string }) => {
-      const client = upClient(flags.server);
+    .option("--name <name>", "the running michi up to talk to, by its --name (default: the only one)")
+    .action(async (flags: { follow?: boolean; output: string; server?: string; name?: string }) => {
+      const client = upClient(flags);
       const print = (f: Flow) =>
         process.stdout.write(`${flags.output === "json" ? JSON.stringify(f) : formatFlow(f)}\n`);
       if (!flags.follow) {

@@ -9,11 +9,12 @@ export function register(program: Command): void {
     .description("print the output of a pod's local command in a running michi up")
     .argument("<pod>", "NAMESPACE/NAME (NAME alone means namespace default)")
     .option("--server <url>", "admin address of the running michi up")
-    .action(async (pod: string, flags: { server?: string }) => {
+    .option("--name <name>", "the running michi up to talk to, by its --name (default: the only one)")
+    .action(async (pod: string, flags: { server?: string; name?: string }) => {
       const [ns, name] = pod.includes("/") ? pod.split("/", 2) : ["default", pod];
       if (!ns || !name)
         throw new MichiError("BadArgument", `expected NAMESPACE/NAME, got ${JSON.stringify(pod)}`);
-      const res = await upClient(flags.server).get(
+      const res = await upClient(flags).get(
         `/api/up/logs/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`,
       );
       const text = await res.text();

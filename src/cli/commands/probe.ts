@@ -27,6 +27,7 @@ interface ProbeFlags {
   output: string;
   timeout: string;
   server?: string;
+  name?: string;
 }
 
 export interface ProbeResult {
@@ -156,6 +157,7 @@ export function register(program: Command): void {
     .option("-o, --output <format>", "table or json", "table")
     .option("--timeout <ms>", "how long a probe waits for an answer", "1000")
     .option("--server <url>", "admin address of the running michi up")
+    .option("--name <name>", "the running michi up to talk to, by its --name (default: the only one)")
     .action(async (flags: ProbeFlags) => {
       const ports = flags.ports.split(",").map((p) => Number(p.trim()));
       if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
@@ -169,7 +171,7 @@ export function register(program: Command): void {
         if (p !== "TCP" && p !== "UDP")
           throw new MichiError("BadFlag", `--protocols: michi up probes TCP and UDP, got ${p}`);
       }
-      const client = upClient(flags.server);
+      const client = upClient(flags);
       const all = (await fetchJSON<{ items: UpPod[] }>(client, "/api/up/pods")).items;
       const namespaces = flags.namespace
         ? new Set(flags.namespace.split(",").map((n) => n.trim()))

@@ -8,7 +8,13 @@ import { formatDiagnostic, MichiError } from "../../api/diagnostics.js";
 import { addressMapFor, parseAddressMapping } from "../../runtime/addresses.js";
 import { defaultPortRule } from "../../runtime/port-rule.js";
 import { formatReadyReport } from "../../runtime/ready-report.js";
-import { removeUpRecord, stateFile, writeUpRecord } from "../../runtime/state-file.js";
+import {
+  checkInstanceName,
+  checkRecordPath,
+  DEFAULT_INSTANCE,
+  removeUpRecord,
+  writeUpRecord,
+} from "../../runtime/state-file.js";
 import { DiagnosticsError, UpInstance } from "../../runtime/up.js";
 import type { HostPort } from "../../runtime/up-view.js";
 import { dashboardForUp } from "../../web/up-dashboard.js";
@@ -34,6 +40,7 @@ interface UpFlags extends ManifestOptions {
   backoffScale: string;
   debounce: string;
   dnsUpstreams?: string;
+  name: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -60,6 +67,11 @@ export function register(program: Command): void {
     .option("--https <addr:port>", "ingress controller HTTPS", "127.0.0.1:8443")
     .option("--ui <addr:port>", "admin API (and dashboard)", "127.0.0.1:7070")
     .option("--watch", "reload when the manifests change")
+    .option(
+      "--name <name>",
+      "this instance's name: client commands pick it with --name when several run",
+      DEFAULT_INSTANCE,
+    )
     .addOption(
       new Option("--deny <action>", "what denied connections get")
         .choices(["drop", "reject"])
@@ -86,6 +98,9 @@ export function register(program: Command): void {
       "resolvers for names outside the cluster, comma-separated, or none (default: the host's)",
     );
   addManifestOptions(cmd).action(async (flags: UpFlags) => {
+    const name = checkInstanceName(flags.name);
+    // Before anything serves: a running instance of that name, or an unsafe record path, is refused.
+    checkRecordPath(name);
     const config = configFromOptions(flags);
     if (flags.dnsServiceIp) config.dnsServiceIP = flags.dnsServiceIp;
     const rule = defaultPortRule();
@@ -158,10 +173,22 @@ export function register(program: Command): void {
     process.on("uncaughtException", report);
     process.on("unhandledRejection", report);
     const server = `http://${up.uiAddress?.host}:${up.uiAddress?.port}`;
-    writeUpRecord({ server, token: up.token, pid: process.pid, startedAt: new Date().toISOString() });
+    let recordFile: string;
+    try {
+      recordFile = writeUpRecord({
+        name,
+        server,
+        token: up.token,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      });
+    } catch (err) {
+      await up.stop();
+      throw err;
+    }
     process.stdout.write(formatReadyReport(up, server, Date.now() - started));
     process.stderr.write(
-      `michi: admin token ${up.token} (for apply/delete from the dashboard; also in ${stateFile()}, mode 0600)\n`,
+      `michi: admin token ${up.token} (for apply/delete from the dashboard; also in ${recordFile}, mode 0600)\n`,
     );
     await new Promise<void>((resolve) => {
       let stopping = false;
@@ -172,7 +199,7 @@ export function register(program: Command): void {
         up.stop()
           .catch(() => {})
           .finally(() => {
-            removeUpRecord(process.pid);
+            removeUpRecord(name, process.pid);
             resolve();
           });
       };
