@@ -7,9 +7,9 @@
 import type { ClusterState } from "../cluster/state.js";
 import { startDnsServer } from "../dns/server.js";
 import { buildZone, type Zone } from "../dns/zone.js";
-import { startIngressProxy } from "../ingress/proxy/ingress-proxy.js";
 import { compileRoutes } from "../ingress/route-table.js";
 import type { RouteTable } from "../ingress/route-types.js";
+import { startIngressProxy } from "../proxy/ingress-proxy.js";
 import type { Snapshot } from "./snapshot.js";
 
 export interface Planes {

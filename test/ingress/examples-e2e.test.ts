@@ -12,10 +12,10 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/cluster/config.js";
 import { loadCluster } from "../../src/cluster/load-cluster.js";
-import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { routeRequest } from "../../src/ingress/route-request.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
 import type { RouteTable } from "../../src/ingress/route-types.js";
+import { type IngressProxy, startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { type EchoPods, echo, send, startEchoPods } from "./harness.js";
 
 const run = promisify(execFile);

@@ -7,8 +7,8 @@
 import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
+import { type IngressProxy, startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { ingress, makeState } from "./fixtures.js";
 import { type EchoPods, type EchoReply, startEchoPods } from "./harness.js";
 

@@ -8,10 +8,10 @@ import net from "node:net";
 import { generate } from "selfsigned";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Secret } from "../../src/api/types.js";
-import { FAKE_CERT_CN } from "../../src/ingress/proxy/default-cert.js";
-import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
 import type { RouteTable } from "../../src/ingress/route-types.js";
+import { FAKE_CERT_CN } from "../../src/proxy/default-cert.js";
+import { type IngressProxy, startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { ingress, makeState } from "./fixtures.js";
 import { type EchoPods, echo, send, startEchoPods } from "./harness.js";
 
