@@ -55,6 +55,9 @@ export class Listeners {
 
   /** Wires a Node server's events; `port` is the port clients are told (X-Forwarded-Port, redirects). */
   private wire(srv: http.Server | https.Server, scheme: Scheme, port: () => number): void {
+    // No count limit (Node's default keeps the first 2000 fields and drops the rest silently): the
+    // head-size limit bounds a request, answered with 431 when exceeded.
+    srv.maxHeadersCount = 0;
     srv.on("request", nodeHandler(this.core, scheme, port));
     srv.on("upgrade", upgradeHandler(this.core, scheme, port, this.tunnels));
     srv.on("clientError", onClientError);

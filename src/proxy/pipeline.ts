@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ProxyCore, ProxyExchange, type RequestFacts } from "./exchange.js";
 import type { FrontConn, FrontHandler } from "./front.js";
 import type { RequestHead } from "./http1.js";
-import { hostOf, isH2, NodeClient, rawFields } from "./node-client.js";
+import { isH2, NodeClient, rawFields, refusal, refuse, requestTarget } from "./node-client.js";
 import type { RouteQuery, Scheme } from "./routes.js";
 import { writablePath } from "./upstream-call.js";
 import { errorPage } from "./wire.js";
@@ -78,15 +78,22 @@ export function nodeHandler(
       res.writeHead(503, { "content-type": "text/html", server: "michi" }).end(errorPage(503));
       return;
     }
-    core.metrics.noteTable(routes);
     const raw = rawFields(req);
-    const host = hostOf(req);
+    const refused = refusal(req, raw);
+    if (refused !== undefined) {
+      core.begin();
+      res.once("close", () => core.done());
+      refuse(res, refused);
+      return;
+    }
+    core.metrics.noteTable(routes);
+    const { host, path } = requestTarget(req);
     const remoteAddress = req.socket.remoteAddress ?? "";
     const q: RouteQuery = {
       method: req.method ?? "GET",
       scheme,
       host,
-      path: req.url ?? "/",
+      path,
       rawHeaders: raw,
       sourceIP: remoteAddress,
       random: Math.random(),
@@ -99,7 +106,7 @@ export function nodeHandler(
     const d = routes.route(q);
     const facts: RequestFacts = {
       method: req.method ?? "GET",
-      target: req.url ?? "",
+      target: path,
       httpVersion: req.httpVersion,
       host,
       remoteAddress,

@@ -2,7 +2,8 @@
  * Upgrades (WebSocket and other `Upgrade:` requests) on Node's server:
  * routed like every request, sent to one endpoint with the same upstream
  * fields plus Connection/Upgrade, and on 101 turned into a byte tunnel
- * between the two sockets. A backend that declines gets its answer relayed;
+ * between the two sockets, closed after proxy-read-timeout without a byte
+ * either way (as ingress-nginx does). A backend that declines gets its answer relayed;
  * routes with no endpoints, redirects and errors get the controller's page.
  */
 import http, { type IncomingMessage } from "node:http";
@@ -10,7 +11,7 @@ import https from "node:https";
 import type { Duplex } from "node:stream";
 import { type ProxyCore, pickEndpoint } from "./exchange.js";
 import { newRequestId, upstreamFields } from "./headers.js";
-import { hostOf, rawFields } from "./node-client.js";
+import { rawFields, refusal, requestTarget } from "./node-client.js";
 import type { Scheme } from "./routes.js";
 import { UPSTREAM_TIMEOUT, UpstreamTimeout } from "./upstream-call.js";
 import { rawResponse, responseHead } from "./wire.js";
@@ -32,14 +33,19 @@ export function upgradeHandler(
       return;
     }
     const raw = rawFields(req);
-    const host = hostOf(req);
+    const refused = refusal(req, raw);
+    if (refused !== undefined) {
+      socket.end(rawResponse(refused));
+      return;
+    }
+    const { host, path } = requestTarget(req);
     const remoteAddress = req.socket.remoteAddress ?? "";
     const httpsPort = core.httpsPort();
     const d = routes.route({
       method: req.method ?? "GET",
       scheme,
       host,
-      path: req.url ?? "/",
+      path,
       rawHeaders: raw,
       sourceIP: remoteAddress,
       random: Math.random(),
@@ -82,6 +88,8 @@ export function upgradeHandler(
       };
       psock.on("error", done);
       psock.on("close", done);
+      // ingress-nginx: an upgraded connection idle (no bytes either way) for proxy-read-timeout is closed.
+      psock.setTimeout(d.config.readTimeoutMs, done);
       socket.on("close", done);
       psock.pipe(socket);
       socket.pipe(psock);
