@@ -148,17 +148,7 @@ export class ProxyExchange implements UpstreamSink, UpstreamFacts {
     const first = pickEndpoint(d, this.core.rr);
     this.startIndex = d.endpoints.indexOf(first);
     this.tries = Math.min(this.core.opts.upstreamTries ?? 3, d.endpoints.length);
-    this.fields = upstreamFields(
-      {
-        raw: req.raw,
-        host: req.host,
-        remoteAddress: req.remoteAddress,
-        scheme: req.scheme,
-        port: req.port,
-        requestId: this.requestId,
-      },
-      d,
-    );
+    this.fields = upstreamFields(req, this.requestId, d);
     if (req.body && rawHeader(req.raw, "content-length") === undefined)
       this.fields.push("transfer-encoding", "chunked");
     this.pooled =

@@ -47,11 +47,10 @@ export interface ForwardFacts {
   scheme: Scheme;
   /** The port the client connected to (X-Forwarded-Port). */
   port: number;
-  requestId: string;
 }
 
 /** The upstream request's fields. */
-export function upstreamFields(f: ForwardFacts, d: RouteOutcome): Fields {
+export function upstreamFields(f: ForwardFacts, requestId: string, d: RouteOutcome): Fields {
   const raw = f.raw;
   const conn = connectionOf(raw);
   const out: Fields = [];
@@ -68,7 +67,7 @@ export function upstreamFields(f: ForwardFacts, d: RouteOutcome): Fields {
   const scheme = f.scheme;
   const upHost = d.upstreamHost !== undefined && isFieldValue(d.upstreamHost) ? d.upstreamHost : host;
   // ingress-nginx default (use-forwarded-headers false): the client's own X-Forwarded-For is not trusted.
-  out.push("host", upHost, "x-request-id", f.requestId, "x-real-ip", remote, "x-forwarded-for", remote);
+  out.push("host", upHost, "x-request-id", requestId, "x-real-ip", remote, "x-forwarded-for", remote);
   if (xff !== undefined) out.push("x-original-forwarded-for", xff);
   out.push(
     "x-forwarded-host",

@@ -67,11 +67,17 @@ export function requestTarget(req: IncomingMessage): { host: string; path: strin
   return { host: authority.slice(authority.lastIndexOf("@") + 1), path };
 }
 
-/** The controller's page for `status` on Node's server, closing the connection (requests refused before routing). */
-export function refuse(res: ServerResponse, status: number): void {
-  res.shouldKeepAlive = false;
-  // The parser may still fail on what follows (llhttp judges some Transfer-Encodings after the head): one answer.
-  if (res.socket) refused.add(res.socket);
+/**
+ * The controller's page for `status` on Node's server, for requests
+ * answered before routing: refused ones (`close`: the connection closes
+ * after it) and those arriving before the first table compiled (503).
+ */
+export function answerBeforeRouting(res: ServerResponse, status: number, close: boolean): void {
+  if (close) {
+    res.shouldKeepAlive = false;
+    // The parser may still fail on what follows (llhttp judges some Transfer-Encodings after the head): one answer.
+    if (res.socket) refused.add(res.socket);
+  }
   const body = errorPage(status);
   res.writeHead(status, {
     "content-type": "text/html",

@@ -11,10 +11,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ProxyCore, ProxyExchange, type RequestFacts } from "./exchange.js";
 import type { FrontConn, FrontHandler } from "./front.js";
 import type { RequestHead } from "./http1.js";
-import { isH2, NodeClient, rawFields, refusal, refuse, requestTarget } from "./node-client.js";
+import { answerBeforeRouting, isH2, NodeClient, rawFields, refusal, requestTarget } from "./node-client.js";
 import type { RouteQuery, Scheme } from "./routes.js";
 import { writablePath } from "./upstream-call.js";
-import { errorPage } from "./wire.js";
 
 export function fastHandler(core: ProxyCore, scheme: Scheme, listenPort: () => number): FrontHandler {
   return {
@@ -71,19 +70,13 @@ export function nodeHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const routes = core.opts.routes();
-    if (!routes) {
-      // No configuration compiled yet (start-up): nginx would not be listening; answer 503 rather than crash.
-      core.begin();
-      res.once("close", () => core.done());
-      res.writeHead(503, { "content-type": "text/html", server: "michi" }).end(errorPage(503));
-      return;
-    }
     const raw = rawFields(req);
     const refused = refusal(req, raw);
-    if (refused !== undefined) {
+    if (!routes || refused !== undefined) {
+      // (No configuration compiled yet, at start-up: nginx would not be listening; 503 rather than a crash.)
       core.begin();
       res.once("close", () => core.done());
-      refuse(res, refused);
+      answerBeforeRouting(res, refused ?? 503, refused !== undefined);
       return;
     }
     core.metrics.noteTable(routes);

@@ -58,7 +58,8 @@ export function upgradeHandler(
     const ep = pickEndpoint(d, core.rr);
     const target = core.opts.upstream(ep);
     const fields = upstreamFields(
-      { raw, host, remoteAddress, scheme, port: listenPort(), requestId: newRequestId() },
+      { raw, host, remoteAddress, scheme, port: listenPort() },
+      newRequestId(),
       d,
     );
     fields.push("connection", "Upgrade", "upgrade", req.headers.upgrade ?? "websocket");
