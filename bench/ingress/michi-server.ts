@@ -3,7 +3,7 @@
  * like nginx's one worker) serving the benchmark Ingress, printing its port.
  * Usage: tsx michi-server.ts UPSTREAM_PORT
  */
-import { startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
+import { startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { benchTable } from "./scenario.js";
 
 const upstreamPort = Number(process.argv[2]);

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { cidrContains, parseIP, unmapIPv4 } from "../api/net.js";
 import type { CorsConfig, LocationConfig } from "./annotations.js";
-import { rawHeader } from "./proxy/http1.js";
+import { rawHeader } from "./raw-header.js";
 import { splitTarget } from "./request-path.js";
 import type {
   BackendSummary,

@@ -8,9 +8,9 @@
  * request.
  */
 import { startDnsServer } from "../dns/server.js";
-import { startIngressProxy } from "../ingress/proxy/ingress-proxy.js";
 import type { RouteTable } from "../ingress/route-types.js";
 import { type PodRuntime, portKey } from "../pods/pod-runtime.js";
+import { startIngressProxy } from "../proxy/ingress-proxy.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 import type { PodRole } from "./pod-manager.js";
 import { localPort } from "./port-rule.js";

@@ -11,10 +11,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/cluster/config.js";
-import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { routeRequest } from "../../src/ingress/route-request.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
 import type { RouteTable } from "../../src/ingress/route-types.js";
+import { type IngressProxy, startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { loadSnapshot } from "../../src/snapshot/load.js";
 import { type EchoPods, echo, send, startEchoPods } from "./harness.js";
 

@@ -7,8 +7,8 @@
 import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
+import { type IngressProxy, startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { ingress, makeState } from "./fixtures.js";
 import { type EchoPods, type EchoReply, startEchoPods } from "./harness.js";
 
@@ -357,7 +357,6 @@ describe("requests the fast path leaves to Node's server", () => {
   it.each([
     ["HTTP/1.0", "GET /old HTTP/1.0\r\nHost: h\r\n\r\n", 200],
     ["obs-fold header", "GET / HTTP/1.1\r\nHost: h\r\nX-A: a\r\n  folded\r\n\r\n", 400],
-    ["duplicate Host", "GET / HTTP/1.1\r\nHost: h\r\nHost: other\r\n\r\n", 200],
     [
       "Transfer-Encoding + Content-Length",
       "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
@@ -375,6 +374,7 @@ describe("requests the fast path leaves to Node's server", () => {
     ],
     ["no Host", "GET / HTTP/1.1\r\n\r\n", 400],
     ["absolute-form target", "GET http://h/abs HTTP/1.1\r\nHost: h\r\n\r\n", 200],
+    // (A duplicate Host, 200 from Node's server, is nginx's 400 since issue 19: proxy-nginx.test.ts.)
     ["lower-case method", "get / HTTP/1.1\r\nHost: h\r\n\r\n", 400],
     ["bare LF line ends", "GET / HTTP/1.1\nHost: h\n\n", 400],
     ["bare LF after the request line", "GET / HTTP/1.1\r\nHost: h\n\n", 400],

@@ -6,8 +6,8 @@
 import net from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
+import { type IngressProxy, startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { ingress, makeState } from "./fixtures.js";
 import { type EchoPods, send, startEchoPods } from "./harness.js";
 

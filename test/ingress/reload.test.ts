@@ -5,9 +5,9 @@
  */
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type IngressProxy, startIngressProxy } from "../../src/ingress/proxy/ingress-proxy.js";
 import { compileRoutes } from "../../src/ingress/route-table.js";
 import type { RouteTable } from "../../src/ingress/route-types.js";
+import { type IngressProxy, startIngressProxy } from "../../src/proxy/ingress-proxy.js";
 import { ingress, makeState } from "./fixtures.js";
 import { type EchoPods, echo, send, startEchoPods } from "./harness.js";
 

@@ -7,14 +7,9 @@
  */
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  type PooledOptions,
-  type PooledRequest,
-  type ResponseHead,
-  UNSUPPORTED_BY_POOL,
-  UPSTREAM_TIMEOUT,
-  UpstreamPools,
-} from "../../src/ingress/proxy/upstream-pool.js";
+import type { ResponseHead } from "../../src/proxy/http1.js";
+import { UNSUPPORTED_BY_POOL, UPSTREAM_TIMEOUT, type UpstreamCall } from "../../src/proxy/upstream-call.js";
+import { type PooledOptions, UpstreamPools } from "../../src/proxy/upstream-pool.js";
 
 /** A fake upstream: its port, connections accepted so far, request heads received in order. */
 type Fake = { port: number; conns: number; requests: string[]; close(): void };
@@ -81,7 +76,7 @@ function start(
   port: number,
   o: Partial<PooledOptions> = {},
   onChunk: (c: Buffer) => boolean = () => true,
-): { req: PooledRequest; done: Promise<Result>; r: Result } {
+): { req: UpstreamCall; done: Promise<Result>; r: Result } {
   const r: Result = { body: Buffer.alloc(0), headerCalls: 0, errorCalls: 0, endCalls: 0 };
   const chunks: Buffer[] = [];
   const [finished, resolve] = signal();

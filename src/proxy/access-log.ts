@@ -1,8 +1,10 @@
 /**
  * Access log lines: ingress-nginx's default `upstreaminfo` format, or one JSON
  * object per request. Both name the ingress, service and matched rule so a
- * line can be traced back to the manifest.
+ * line can be traced back to the manifest. accessEntry builds the entry of
+ * a finished exchange.
  */
+import type { RouteOutcome } from "./routes.js";
 
 export interface AccessLogEntry {
   time: Date;
@@ -82,4 +84,66 @@ export function formatJSON(e: AccessLogEntry): string {
     upstream_status: e.upstreamStatus ?? null,
     upstream_response_time: e.upstreamResponseTimeMs === undefined ? null : e.upstreamResponseTimeMs / 1000,
   });
+}
+
+/** The first value of a field in raw pairs (Node keeps the first of a repeated Referer, User-Agent, Content-Length). */
+function first(raw: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i] === name) return raw[i + 1];
+  return undefined;
+}
+
+/** The request side of a finished exchange. */
+export interface LoggedRequest {
+  remoteAddress: string;
+  method: string;
+  target: string;
+  httpVersion: string;
+  host: string;
+  raw: readonly string[];
+}
+
+/** The upstream side: bytes sent to the client, the addresses tried, the answer's status and timing. */
+export interface UpstreamFacts {
+  bytesSent: number;
+  upstreamAddr: string;
+  upstreamStatus: number | undefined;
+  upstreamStart: number;
+  upstreamEnd: number | undefined;
+}
+
+/** The access-log entry for a finished exchange; `proxied` is false when the controller answered (no upstream name). */
+export function accessEntry(
+  d: RouteOutcome,
+  r: LoggedRequest,
+  status: number,
+  requestId: string,
+  requestTimeMs: number,
+  st: UpstreamFacts,
+  proxied: boolean,
+): AccessLogEntry {
+  const rule = d.rule ? `${d.rule.host || "*"}${d.rule.path} (${d.rule.pathType})` : "";
+  return {
+    time: new Date(),
+    remoteAddr: r.remoteAddress || "-",
+    method: r.method,
+    uri: r.target,
+    httpVersion: r.httpVersion,
+    status,
+    bodyBytesSent: st.bytesSent,
+    referer: first(r.raw, "referer") ?? "",
+    userAgent: first(r.raw, "user-agent") ?? "",
+    requestLength: Number(first(r.raw, "content-length") ?? 0),
+    requestTimeMs,
+    upstreamName: proxied && d.backend ? d.backend.upstream : "",
+    alternativeUpstreamName: "",
+    upstreamAddr: st.upstreamAddr,
+    upstreamResponseLength: st.upstreamStatus !== undefined ? st.bytesSent : undefined,
+    upstreamResponseTimeMs: st.upstreamEnd !== undefined ? st.upstreamEnd - st.upstreamStart : undefined,
+    upstreamStatus: st.upstreamStatus,
+    requestId,
+    host: r.host,
+    ingress: d.ingress ? `${d.ingress.namespace}/${d.ingress.name}` : "",
+    service: d.backend?.service ?? "",
+    rule,
+  };
 }

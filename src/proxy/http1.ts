@@ -73,17 +73,6 @@ export function foldHeaders(raw: readonly string[]): IncomingHttpHeaders {
   return out;
 }
 
-/** Every value of one field (lower-case name) in raw pairs, joined as Node joins repeats; undefined when absent. */
-export function rawHeader(raw: readonly string[], name: string): string | undefined {
-  let out: string | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2)
-    if (raw[i] === name) {
-      const v = raw[i + 1] as string;
-      out = out === undefined ? v : `${out}${name === "cookie" ? "; " : ", "}${v}`;
-    }
-  return out;
-}
-
 /**
  * Field lines of a head (`text` from `from` to `end`, the index of the blank
  * line's CRLF) appended to `raw` as [lower-case name, trimmed value] pairs;

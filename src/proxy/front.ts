@@ -15,10 +15,11 @@
  */
 
 import type http from "node:http";
-import { STATUS_CODES } from "node:http";
 import net from "node:net";
-import { Duplex } from "node:stream";
-import { isFieldValue, parseSimpleRequestHead, type RequestHead } from "./http1.js";
+import type { ClientSide } from "./exchange.js";
+import { parseSimpleRequestHead, type RequestHead } from "./http1.js";
+import { SocketBridge } from "./socket-bridge.js";
+import { type Fields, fieldLines, httpDate, rawResponse, statusText } from "./wire.js";
 
 /** Node's default --max-http-header-size: a longer head goes to Node (431). */
 const MAX_HEAD = 16 * 1024;
@@ -26,11 +27,6 @@ const MAX_HEAD = 16 * 1024;
 const MAX_BUFFERED = 64 * 1024;
 
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
-/** A request in flight on a front connection. */
-export interface FrontExchange {
-  clientGone(): void;
-}
 
 /** What the front end asks of the proxy for each request it takes. */
 export interface FrontHandler {
@@ -52,41 +48,13 @@ export interface FrontOptions {
   headersTimeoutMs: number;
 }
 
-let dateCache = "";
-let dateSecond = 0;
-/** The Date header value, formatted once a second. */
-function httpDate(): string {
-  const now = Date.now();
-  const s = Math.floor(now / 1000);
-  if (s !== dateSecond) {
-    dateSecond = s;
-    dateCache = new Date(now).toUTCString();
-  }
-  return dateCache;
-}
-
-/** Header fields as serialised lines (lower-case names, CRLF each); values that cannot stay on their line are dropped. */
-export function fieldLines(headers: http.OutgoingHttpHeaders): string {
-  let h = "";
-  for (const k in headers) {
-    const v = headers[k];
-    if (v === undefined) continue;
-    if (Array.isArray(v)) {
-      for (const x of v) if (isFieldValue(x)) h += `${k}: ${x}\r\n`;
-    } else {
-      const x = typeof v === "string" ? v : String(v);
-      if (isFieldValue(x)) h += `${k}: ${x}\r\n`;
-    }
-  }
-  return h;
-}
-
 /**
- * One client connection. Response API for the handler: start() writes the
- * status and headers (framing chosen here: Content-Length when given,
- * chunked otherwise), write() body bytes (false = wait for onDrain), end().
+ * One client connection, the client side of the exchanges it carries
+ * (exchange.ts): start() writes the status and headers (framing chosen
+ * here: Content-Length when given, chunked otherwise), write() body bytes
+ * (false = wait for onDrain), end().
  */
-export class FrontConn {
+export class FrontConn implements ClientSide {
   /** Unparsed request bytes, as latin1 text (one char per byte). */
   private buf = "";
   private busy = false;
@@ -102,7 +70,7 @@ export class FrontConn {
   /** The current request's method (HEAD responses carry no body). */
   method = "";
   /** The exchange in flight, told when the client goes away mid-response. */
-  exchange: FrontExchange | undefined;
+  exchange: { clientGone(): void } | undefined;
   /** Last activity (ms, the front's coarse clock), and when the current head started. */
   lastActive: number;
   headSince = -1;
@@ -188,13 +156,12 @@ export class FrontConn {
   }
 
   /**
-   * Writes the response head: `fields` are serialised field lines (each
-   * ending in CRLF; see fieldLines, Content-Length included when known), to
-   * which Date and Connection are added. `contentLength` undefined = the
-   * body is sent chunked (no body at all for HEAD/204/304).
+   * Writes the response head: `fields` (Content-Length included when
+   * known), to which Date and Connection are added. `contentLength`
+   * undefined = the body is sent chunked (no body at all for HEAD/204/304).
    */
-  start(status: number, fields: string, contentLength: number | undefined): void {
-    let h = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "unknown"}\r\n${fields}date: ${httpDate()}\r\n`;
+  start(status: number, fields: Fields, contentLength: number | undefined): void {
+    let h = `HTTP/1.1 ${status} ${statusText(status)}\r\n${fieldLines(fields)}date: ${httpDate()}\r\n`;
     h += this.closeAfter ? "connection: close\r\n" : this.front.keepAliveLines;
     this.bodyless = this.method === "HEAD" || status === 204 || status === 304;
     this.chunked = !this.bodyless && contentLength === undefined;
@@ -301,7 +268,7 @@ export class FrontConn {
     if (this.headSince >= 0 && this.buf.length > 0) {
       if (now - this.headSince > this.front.headersTimeoutMs) {
         // Node's answer to a head that never completes.
-        this.sock.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n");
+        this.sock.end(rawResponse(408, { bare: true }));
         this.closed = true;
         this.front.conns.delete(this);
       }
@@ -320,101 +287,6 @@ function plausibleStart(s: string): boolean {
   if (BARE_LF.test(s)) return false; // lines must end in CRLF here; Node's parser judges the rest
   const eol = s.indexOf("\r\n");
   return eol < 0 || s.endsWith(" HTTP/1.1", eol);
-}
-
-/**
- * The client socket as Node's http.Server sees it after a hand-over: a
- * Duplex fed with the bytes read from the real socket (starting with the
- * ones already buffered), writing to it, with its addresses and timeouts.
- */
-class SocketBridge extends Duplex {
-  constructor(private readonly sock: net.Socket) {
-    super({ allowHalfOpen: true });
-    if (sock.readableEnded) queueMicrotask(() => this.push(null));
-    else sock.on("end", () => this.push(null));
-    sock.on("close", () => this.destroy());
-    sock.on("drain", () => this.emit("drain"));
-    sock.on("timeout", () => this.emit("timeout"));
-  }
-
-  pushBytes(b: Buffer): void {
-    if (!this.push(b)) this.sock.pause();
-  }
-
-  override _read(): void {
-    if (!this.sock.destroyed) this.sock.resume();
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.sock.destroyed) {
-      cb();
-      return;
-    }
-    if (this.sock.write(chunk)) cb();
-    else this.sock.once("drain", () => cb());
-  }
-
-  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
-    this.sock.cork();
-    let ok = true;
-    for (const c of chunks) ok = this.sock.write(c.chunk) && ok;
-    this.sock.uncork();
-    if (ok || this.sock.destroyed) cb();
-    else this.sock.once("drain", () => cb());
-  }
-
-  override _final(cb: (err?: Error | null) => void): void {
-    this.sock.end();
-    cb();
-  }
-
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.sock.destroy();
-    cb(err);
-  }
-
-  get remoteAddress(): string | undefined {
-    return this.sock.remoteAddress;
-  }
-  get remotePort(): number | undefined {
-    return this.sock.remotePort;
-  }
-  get remoteFamily(): string | undefined {
-    return this.sock.remoteFamily;
-  }
-  get localAddress(): string | undefined {
-    return this.sock.localAddress;
-  }
-  get localPort(): number | undefined {
-    return this.sock.localPort;
-  }
-  get encrypted(): boolean {
-    return (this.sock as { encrypted?: boolean }).encrypted === true;
-  }
-  setTimeout(ms: number, cb?: () => void): this {
-    this.sock.setTimeout(ms);
-    if (cb) this.once("timeout", cb);
-    return this;
-  }
-  setNoDelay(v?: boolean): this {
-    this.sock.setNoDelay(v);
-    return this;
-  }
-  setKeepAlive(enable?: boolean, delay?: number): this {
-    this.sock.setKeepAlive(enable, delay);
-    return this;
-  }
-  ref(): this {
-    this.sock.ref();
-    return this;
-  }
-  unref(): this {
-    this.sock.unref();
-    return this;
-  }
-  address(): ReturnType<net.Socket["address"]> {
-    return this.sock.address();
-  }
 }
 
 /** The connections of one listener, with the ticker that runs their timeouts. */

@@ -17,46 +17,26 @@
  */
 import type { OutgoingHttpHeaders } from "node:http";
 import net from "node:net";
-import { isFieldValue, isToken, parseResponseHead, type ResponseHead } from "./http1.js";
-
-export type { ResponseHead };
-
-export const UPSTREAM_TIMEOUT = "MICHI_UPSTREAM_TIMEOUT";
-
-export class UpstreamTimeout extends Error {
-  readonly code = UPSTREAM_TIMEOUT;
-}
-
-/** The request cannot be written as given (a header or path no HTTP/1.1 message may carry): use the http.request path. */
-export const UNSUPPORTED_BY_POOL = "MICHI_UNSUPPORTED_BY_POOL";
-
-/** Where a pooled request's response goes. */
-export interface PooledSink {
-  /** The final response head (1xx heads are skipped). */
-  onHeaders(status: number, head: ResponseHead): void;
-  /**
-   * Body bytes `buf[from..to)`, borrowed: valid only during the call (copy
-   * to keep). Return false when the receiver is full; call the handle's
-   * resume() once it drained.
-   */
-  onData(buf: Buffer, from: number, to: number): boolean;
-  onEnd(): void;
-  onError(err: NodeJS.ErrnoException): void;
-}
-
-export interface PooledRequest {
-  abort(): void;
-  resume(): void;
-}
+import { isToken, type ResponseHead } from "./http1.js";
+import { ResponseReader } from "./response-reader.js";
+import {
+  errorWithCode,
+  UNSUPPORTED_BY_POOL,
+  type UpstreamCall,
+  type UpstreamSink,
+  UpstreamTimeout,
+  writablePath,
+} from "./upstream-call.js";
+import { fieldLines, fieldsOf } from "./wire.js";
 
 export interface PooledOptions {
   host: string;
   port: number;
   method: string;
   path: string;
-  /** Header fields to send (validated here)… */
-  headers?: OutgoingHttpHeaders;
-  /** …or the field lines already serialised and known to be valid, each ending in CRLF. */
+  /** Header fields to send, as [name, value, …] pairs or an object (validated here: anything unwritable → UNSUPPORTED_BY_POOL)… */
+  headers?: readonly string[] | OutgoingHttpHeaders;
+  /** …or field lines already serialised (wire.ts fieldLines), each ending in CRLF. */
   fieldLines?: string;
   connectTimeoutMs: number;
   readTimeoutMs: number;
@@ -67,40 +47,14 @@ const MAX_IDLE = 320;
 const IDLE_MS = 60_000;
 /** Connections per upstream address before requests queue. */
 const MAX_OPEN = 1024;
-/** Largest response head accepted (nginx: proxy_buffer_size; bigger → 502). */
-const MAX_HEAD = 64 * 1024;
 const TICK_MS = 100;
 
 /** Every upstream socket reads into this buffer; each read is consumed before the next. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-function errorWithCode(message: string, code: string): NodeJS.ErrnoException {
-  const e: NodeJS.ErrnoException = new Error(message);
-  e.code = code;
-  return e;
-}
-
-enum Body {
-  None,
-  Length,
-  Chunked,
-  Close,
-}
-
-enum Chunk {
-  Size,
-  Ext,
-  SizeLF,
-  Data,
-  DataCR,
-  DataLF,
-  Trailer,
-  TrailerLF,
-}
-
 class Conn {
   readonly sock: net.Socket;
-  ex: Exchange | undefined;
+  ex: PoolRequest | undefined;
   idleSince = 0;
   idleLimit = IDLE_MS;
   /** Position in the pool's connection list. */
@@ -173,7 +127,7 @@ class HostPool {
   /** Every open connection (the ticker checks their exchanges' deadlines). */
   readonly conns: Conn[] = [];
   open = 0;
-  readonly queue: Exchange[] = [];
+  readonly queue: PoolRequest[] = [];
 
   constructor(
     readonly owner: UpstreamPools,
@@ -182,7 +136,7 @@ class HostPool {
     private readonly localAddress: string | undefined,
   ) {}
 
-  start(ex: Exchange): void {
+  start(ex: PoolRequest): void {
     const conn = this.idle.pop();
     if (conn) {
       conn.ex = ex;
@@ -236,7 +190,7 @@ class HostPool {
     if (next) this.start(next);
   }
 
-  dequeue(ex: Exchange): void {
+  dequeue(ex: PoolRequest): void {
     const i = this.queue.indexOf(ex);
     if (i >= 0) this.queue.splice(i, 1);
   }
@@ -258,34 +212,28 @@ class HostPool {
 }
 
 /** One request/response on a pooled connection. */
-class Exchange implements PooledRequest {
+class PoolRequest extends ResponseReader implements UpstreamCall {
+  readonly mayBeStale = true;
+  readonly bodyStarted = false;
   conn: Conn | undefined;
-  done = false;
   /** Coarse-clock deadlines: connect/write, then read (idle). */
   deadline: number;
   reading = false;
   /** Reading is paused because the receiver is full. */
   paused = false;
   lastActivity = 0;
-  private head = "";
-  private inHead = true;
   private gotBytes = false;
-  private body = Body.None;
-  private remaining = 0;
-  private chunkState = Chunk.Size;
-  /** Digits of a chunk size, or bytes of an extension or trailer line. */
-  private count = 0;
-  private keepAlive = false;
 
   constructor(
     readonly pools: UpstreamPools,
     readonly pool: HostPool,
     private readonly text: string,
-    private readonly isHead: boolean,
-    private readonly sink: PooledSink,
+    isHead: boolean,
+    private readonly sink: UpstreamSink,
     private readonly readTimeoutMs: number,
     connectTimeoutMs: number,
   ) {
+    super(isHead);
     this.deadline = pools.now + connectTimeoutMs;
   }
 
@@ -300,80 +248,17 @@ class Exchange implements PooledRequest {
   feed(buf: Buffer, from: number, to: number): void {
     this.gotBytes = true;
     this.lastActivity = this.pools.now;
-    let pos = from;
-    while (!this.done && pos < to)
-      pos = this.inHead ? this.feedHead(buf, pos, to) : this.feedBody(buf, pos, to);
+    this.read(buf, from, to);
   }
 
-  /** Head bytes; returns where the body (or the next head, after a 1xx) starts. */
-  private feedHead(buf: Buffer, from: number, to: number): number {
-    const prev = this.head.length;
-    this.head += buf.toString("latin1", from, to);
-    const idx = this.head.indexOf("\r\n\r\n", prev > 3 ? prev - 3 : 0);
-    if (idx < 0) {
-      if (this.head.length > MAX_HEAD) this.fail(new Error("upstream sent too big header"));
-      return to;
-    }
-    if (idx + 4 > MAX_HEAD) {
-      this.fail(new Error("upstream sent too big header"));
-      return to;
-    }
-    const next = from + (idx + 4 - prev);
-    const parsed = parseResponseHead(this.head, idx);
-    this.head = "";
-    if (typeof parsed === "string") {
-      this.fail(new Error(`upstream sent an invalid response: ${parsed}`));
-      return to;
-    }
-    if (parsed.status < 200) {
-      // 100 Continue / 103 Early Hints are skipped; 101 was never asked for.
-      if (parsed.status === 101) this.fail(new Error("upstream switched protocols unasked"));
-      return next;
-    }
-    this.inHead = false;
-    this.startBody(parsed);
-    this.sink.onHeaders(parsed.status, parsed);
-    if (!this.done && (this.body === Body.None || (this.body === Body.Length && this.remaining === 0)))
-      this.complete(next === to);
-    return next;
-  }
-
-  private startBody(h: ResponseHead): void {
-    this.keepAlive = h.keepAlive;
+  protected override headReceived(h: ResponseHead): void {
     // Honour the upstream's own idle limit (less a second, as undici does), capped at ours.
     if (h.keepAliveTimeout !== undefined && this.conn)
       this.conn.idleLimit = Math.min(IDLE_MS, Math.max(0, h.keepAliveTimeout * 1000 - 1000));
-    if (this.isHead || h.status === 204 || h.status === 304) this.body = Body.None;
-    else if (h.chunked) {
-      this.body = Body.Chunked;
-      this.chunkState = Chunk.Size;
-      this.remaining = 0;
-      this.count = 0;
-    } else if (h.closeDelimited || h.contentLength === undefined) {
-      this.body = Body.Close;
-      this.keepAlive = false;
-    } else {
-      this.body = Body.Length;
-      this.remaining = h.contentLength;
-    }
+    this.sink.onHeaders(h.status, h);
   }
 
-  private feedBody(buf: Buffer, from: number, to: number): number {
-    if (this.body === Body.Length) {
-      const n = Math.min(this.remaining, to - from);
-      this.remaining -= n;
-      this.deliver(buf, from, from + n);
-      if (this.remaining === 0) this.complete(from + n === to);
-      return from + n;
-    }
-    if (this.body === Body.Close) {
-      this.deliver(buf, from, to);
-      return to;
-    }
-    return this.feedChunked(buf, from, to);
-  }
-
-  private deliver(buf: Buffer, from: number, to: number): void {
+  protected override deliver(buf: Buffer, from: number, to: number): void {
     if (to <= from || this.done) return;
     if (!this.sink.onData(buf, from, to)) {
       // The client is slow, not the upstream: no read timeout while paused (nginx keeps reading into its buffers).
@@ -382,85 +267,8 @@ class Exchange implements PooledRequest {
     }
   }
 
-  private feedChunked(buf: Buffer, from: number, to: number): number {
-    let pos = from;
-    while (pos < to && !this.done) {
-      const c = buf[pos] as number;
-      switch (this.chunkState) {
-        case Chunk.Size: {
-          const d = hexDigit(c);
-          if (d >= 0) {
-            if (++this.count > 12) return this.badChunk(to);
-            this.remaining = this.remaining * 16 + d;
-            pos++;
-          } else if (this.count > 0 && (c === 0x3b || c === 0x20 || c === 0x09)) {
-            this.chunkState = Chunk.Ext;
-            pos++;
-          } else if (this.count > 0 && c === 0x0d) {
-            this.chunkState = Chunk.SizeLF;
-            pos++;
-          } else return this.badChunk(to);
-          break;
-        }
-        case Chunk.Ext:
-          // chunk-ext is ignored (bounded by the head-size limit's spirit: 4 KiB per line).
-          if (c === 0x0d) this.chunkState = Chunk.SizeLF;
-          else if (c === 0x0a || ++this.count > 4096) return this.badChunk(to);
-          pos++;
-          break;
-        case Chunk.SizeLF:
-          if (c !== 0x0a) return this.badChunk(to);
-          pos++;
-          this.count = 0;
-          this.chunkState = this.remaining === 0 ? Chunk.Trailer : Chunk.Data;
-          break;
-        case Chunk.Data: {
-          const n = Math.min(this.remaining, to - pos);
-          this.deliver(buf, pos, pos + n);
-          this.remaining -= n;
-          pos += n;
-          if (this.remaining === 0) this.chunkState = Chunk.DataCR;
-          break;
-        }
-        case Chunk.DataCR:
-          if (c !== 0x0d) return this.badChunk(to);
-          this.chunkState = Chunk.DataLF;
-          pos++;
-          break;
-        case Chunk.DataLF:
-          if (c !== 0x0a) return this.badChunk(to);
-          this.chunkState = Chunk.Size;
-          this.count = 0;
-          pos++;
-          break;
-        case Chunk.Trailer:
-          // Trailer fields are dropped; an empty line ends the message.
-          if (c === 0x0d) this.chunkState = Chunk.TrailerLF;
-          else if (++this.count > MAX_HEAD) return this.badChunk(to);
-          pos++;
-          break;
-        case Chunk.TrailerLF:
-          if (c !== 0x0a) return this.badChunk(to);
-          pos++;
-          if (this.count === 0) {
-            this.complete(pos === to);
-            return pos;
-          }
-          this.count = 0;
-          this.chunkState = Chunk.Trailer;
-          break;
-      }
-    }
-    return pos;
-  }
-
-  private badChunk(to: number): number {
-    this.fail(new Error("upstream sent an invalid chunked body"));
-    return to;
-  }
-
   /** The response is whole; `clean`: nothing followed it (else the connection is out of step and closed). */
-  private complete(clean: boolean): void {
+  protected override complete(clean: boolean): void {
     if (this.done) return;
     this.done = true;
     const conn = this.conn;
@@ -475,7 +283,7 @@ class Exchange implements PooledRequest {
   /** The connection closed or failed while this exchange owned it. */
   connectionGone(err: NodeJS.ErrnoException | undefined): void {
     if (this.done) return;
-    if (this.body === Body.Close && err === undefined) {
+    if (this.closeDelimited && err === undefined) {
       this.conn?.destroy();
       this.conn = undefined;
       this.complete(false);
@@ -494,7 +302,7 @@ class Exchange implements PooledRequest {
   }
 
   /** Ends the exchange with an error (the connection is not reused). */
-  fail(err: NodeJS.ErrnoException): void {
+  override fail(err: NodeJS.ErrnoException): void {
     if (this.done) return;
     this.done = true;
     this.pool.dequeue(this);
@@ -523,47 +331,17 @@ class Exchange implements PooledRequest {
   }
 }
 
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-/** A request target this client writes as it is (visible bytes only); undefined counts as the default "/". */
-export function writablePath(p: string | undefined): boolean {
-  if (p === undefined) return true;
-  for (let i = 0; i < p.length; i++) {
-    const c = p.charCodeAt(i);
-    if (c < 0x21 || c > 0xff || c === 0x7f) return false;
-  }
-  return true;
-}
-
 /** The request head as written, or undefined when something in it cannot go on the wire. */
 function requestText(o: PooledOptions): string | undefined {
   if (!isToken(o.method)) return undefined;
   const p = o.path;
   if (p.length === 0 || !writablePath(p)) return undefined;
-  let s = `${o.method} ${p} HTTP/1.1\r\n`;
-  if (o.fieldLines !== undefined) return `${s}${o.fieldLines}connection: keep-alive\r\n\r\n`;
-  const h = o.headers ?? {};
-  for (const k in h) {
-    const v = h[k];
-    if (v === undefined) continue;
-    if (!isToken(k)) return undefined;
-    if (Array.isArray(v)) {
-      for (const x of v) {
-        if (!isFieldValue(x)) return undefined;
-        s += `${k}: ${x}\r\n`;
-      }
-    } else {
-      const x = typeof v === "string" ? v : String(v);
-      if (!isFieldValue(x)) return undefined;
-      s += `${k}: ${x}\r\n`;
-    }
-  }
-  return `${s}connection: keep-alive\r\n\r\n`;
+  const h = o.headers ?? [];
+  const lines =
+    o.fieldLines ??
+    fieldLines(Array.isArray(h) ? (h as readonly string[]) : fieldsOf(h as OutgoingHttpHeaders), true);
+  if (lines === undefined) return undefined;
+  return `${o.method} ${p} HTTP/1.1\r\n${lines}connection: keep-alive\r\n\r\n`;
 }
 
 /**
@@ -591,7 +369,7 @@ export class UpstreamPools {
     }
   }
 
-  request(o: PooledOptions, sink: PooledSink): PooledRequest {
+  request(o: PooledOptions, sink: UpstreamSink): UpstreamCall {
     if (!this.ticker) {
       this.now = performance.now();
       this.ticker = setInterval(() => this.tick(), TICK_MS);
@@ -604,7 +382,7 @@ export class UpstreamPools {
       this.pools.set(key, pool);
     }
     const text = requestText(o);
-    const ex = new Exchange(
+    const ex = new PoolRequest(
       this,
       pool,
       text ?? "",
