@@ -71,13 +71,13 @@ export function dnsAskTcp(
   port: number,
   name: string,
   type: string,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; localAddress?: string } = {},
 ): Promise<DnsReply> {
   return new Promise((res) => {
     const q = encodeQuery(name, type, 7);
     const len = Buffer.alloc(2);
     len.writeUInt16BE(q.length);
-    const sock = connect({ host, port });
+    const sock = connect({ host, port, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
     let buf = Buffer.alloc(0);
     const t = setTimeout(() => {
       sock.destroy();

@@ -6,7 +6,7 @@
  * its reason.
  */
 import { rawHttp, type Up } from "../e2e/harness.js";
-import { dnsAsk } from "./dns-client.js";
+import { dnsAsk, dnsAskTcp } from "./dns-client.js";
 
 export interface ProbeTotals {
   ok: number;
@@ -19,6 +19,8 @@ export interface ProbeTargets {
   dnsName: string;
   /** A Service's local address, answered over HTTP. */
   http?: { host: string; port: number };
+  /** Also ask the DNS name over TCP, from this source address. */
+  tcpFrom?: string;
 }
 
 /** Starts probing; `stop()` ends the loop and returns the totals. */
@@ -37,6 +39,17 @@ export function startProbes(
       else {
         totals.failed++;
         totals.errors.push(`dns: ${a.ok ? `${a.rcode}, ${a.answers} answers` : a.error}`);
+      }
+      if (targets.tcpFrom) {
+        const t = await dnsAskTcp("127.0.0.1", up.dns, targets.dnsName, "A", {
+          timeoutMs: 5000,
+          localAddress: targets.tcpFrom,
+        });
+        if (t.ok && t.answers > 0) totals.ok++;
+        else {
+          totals.failed++;
+          totals.errors.push(`dns/tcp: ${t.ok ? `${t.rcode}, ${t.answers} answers` : t.error}`);
+        }
       }
       if (targets.http) {
         const h = await rawHttp(targets.http.host, targets.http.port, { timeoutMs: 5000 });
