@@ -9,6 +9,7 @@
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
 import type { FieldPath } from "./diagnostics.js";
+import { exceedsDepth, MAX_NESTING_DEPTH } from "./load-depth.js";
 import { isYaml11Surprise, plainKey, resolvePlain } from "./load-scalar.js";
 import { type DocIssue, lineOf, type ParsedValue, type PosNode, setKey } from "./load-yaml-fast.js";
 
@@ -24,6 +25,8 @@ const TAG = "tag:yaml.org,2002:";
 
 /** Reads `s[start, end)` (one or more documents) with the `yaml` package. */
 export function parseDocsFull(s: string, start: number, end: number, track: boolean): FullDoc[] {
+  const tooDeep = exceedsDepth(s, start, end);
+  if (tooDeep >= 0) return [failed(start, end, tooDeep, DEPTH_MESSAGE)];
   const text = s.slice(start, end);
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
@@ -37,19 +40,7 @@ export function parseDocsFull(s: string, start: number, end: number, track: bool
     // The yaml package recurses per nesting level: absurdly deep input may overflow the stack.
     const message =
       err instanceof RangeError ? "document nested too deeply" : `cannot parse: ${(err as Error).message}`;
-    return [
-      {
-        value: null,
-        rootOffset: start,
-        coerced: 0,
-        yaml11: [],
-        pos: undefined,
-        errors: [],
-        start,
-        end,
-        syntax: [{ offset: start, message }],
-      },
-    ];
+    return [failed(start, end, start, message)];
   }
   const list = Array.isArray(docs) ? docs : [];
   const out: FullDoc[] = [];
@@ -63,7 +54,7 @@ export function parseDocsFull(s: string, start: number, end: number, track: bool
     let value: unknown = null;
     let pos: PosNode | undefined;
     if (syntax.length === 0) {
-      value = w.node(doc.contents as Node | null);
+      value = w.root(doc.contents as Node | null);
       pos = w.lastPos;
     }
     const range = doc.range ?? [0, text.length, text.length];
@@ -84,12 +75,53 @@ export function parseDocsFull(s: string, start: number, end: number, track: bool
   return out;
 }
 
+const DEPTH_MESSAGE = `document nested too deeply: more than ${MAX_NESTING_DEPTH} levels (michi's limit)`;
+
+/** A document that could not be read at all. */
+function failed(start: number, end: number, offset: number, message: string): FullDoc {
+  return {
+    value: null,
+    rootOffset: start,
+    coerced: 0,
+    yaml11: [],
+    pos: undefined,
+    errors: [],
+    start,
+    end,
+    syntax: [{ offset, message }],
+  };
+}
+
+/**
+ * go-yaml's defence against alias bombs ("billion laughs", CVE-2019-11253 in
+ * the API server): count every node decoded and those decoded through an
+ * alias; past 1000 nodes and 100 aliased ones, the aliased share may be at most
+ * 99 % up to 400 000 nodes, falling linearly to 10 % at 4 000 000. So at most
+ * ~400 000 nodes come from aliases, and a 435-byte bomb stops after ~1 000.
+ */
+export const ALIAS_RATIO_LOW = 400_000;
+export const ALIAS_RATIO_HIGH = 4_000_000;
+
+function allowedAliasRatio(decoded: number): number {
+  if (decoded <= ALIAS_RATIO_LOW) return 0.99;
+  if (decoded >= ALIAS_RATIO_HIGH) return 0.1;
+  return 0.99 - (0.89 * (decoded - ALIAS_RATIO_LOW)) / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW);
+}
+
+/** Thrown through the walk when a document expands too many aliases. */
+class ExcessiveAliasing {
+  constructor(readonly offset: number) {}
+}
+
 class Walker {
   readonly yaml11: [FieldPath, string][] = [];
   readonly errors: DocIssue[] = [];
   lastPos: PosNode | undefined;
   private readonly path: (string | number)[] = [];
   private depth = 0;
+  private decoded = 0;
+  private aliased = 0;
+  private aliasDepth = 0;
   /** Nodes being converted: an alias to one of them is a cycle. */
   private readonly open = new Set<Node>();
 
@@ -104,11 +136,36 @@ class Walker {
     return this.base + (n?.range?.[0] ?? 0);
   }
 
+  /** The document's value; on excessive aliasing, null and an error. */
+  root(n: Node | null | undefined): unknown {
+    try {
+      return this.node(n);
+    } catch (e) {
+      if (!(e instanceof ExcessiveAliasing)) throw e;
+      this.errors.push({
+        offset: e.offset,
+        code: "YAMLSyntax",
+        message: "document contains excessive aliasing (more aliased nodes than go-yaml allows)",
+        path: [],
+      });
+      this.lastPos = undefined;
+      return null;
+    }
+  }
+
   node(n: Node | null | undefined): unknown {
     if (n === null || n === undefined) {
       this.lastPos = undefined;
       return null;
     }
+    this.decoded++;
+    if (this.aliasDepth > 0) this.aliased++;
+    if (
+      this.aliased > 100 &&
+      this.decoded > 1000 &&
+      this.aliased / this.decoded > allowedAliasRatio(this.decoded)
+    )
+      throw new ExcessiveAliasing(this.off(n));
     if (++this.depth > 1000) {
       this.errors.push({
         offset: this.off(n),
@@ -125,7 +182,13 @@ class Walker {
         // go-yaml's messages for the two ways an alias can be wrong.
         if (!target) return this.aliasError(n, `unknown anchor '${n.source}' referenced`);
         if (this.open.has(target)) return this.aliasError(n, `anchor '${n.source}' value contains itself`);
-        const v = this.node(target);
+        this.aliasDepth++;
+        let v: unknown;
+        try {
+          v = this.node(target);
+        } finally {
+          this.aliasDepth--;
+        }
         this.lastPos = { off: this.off(n) };
         return v;
       }

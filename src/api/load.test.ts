@@ -120,7 +120,7 @@ describe("documents", () => {
       const r = parseManifests(text, "deep.yaml");
       expect(r.objects).toEqual([]);
       expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
-        ["YAMLSyntax", "document nested too deeply"],
+        ["YAMLSyntax", "document nested too deeply: more than 256 levels (michi's limit)"],
       ]);
     }
   });

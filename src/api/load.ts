@@ -10,7 +10,7 @@
  * by re-reading that one document the first time a diagnostic asks.
  * Very large inputs may be parsed on worker threads (load-workers.ts).
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Diagnostic, type FieldPath, formatFieldPath } from "./diagnostics.js";
 import { kindInfo } from "./kinds.js";
@@ -37,29 +37,50 @@ export const STDIN_NAME = "<stdin>";
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
-interface Input {
-  file: string;
-  text: string;
-}
-
 export async function loadManifests(
   paths: readonly string[],
   options: LoadOptions = {},
 ): Promise<LoadResult> {
+  const { inputs, diagnostics } = await readManifestInputs(paths, options);
+  const texts = inputs.map((i) => normalize(i.text));
+  const parallel = options.parallel ?? shouldUseWorkers(texts);
+  const docs = parallel ? await parseInWorkers(texts) : texts.map((t) => parseText(t));
+  return assembleManifests(inputs, texts, docs, diagnostics);
+}
+
+/** A manifest file's name (as given or found) and its text as read. */
+export interface ManifestInput {
+  file: string;
+  text: string;
+}
+
+/**
+ * The reading half of loadManifests: expands the paths and reads every file
+ * once. A file reached twice (by two paths, a symlink, or a symlinked
+ * directory) is read once, under the first name it was reached by; a
+ * directory symlink that leads back into a directory being walked (`up ->
+ * ..`, `a -> .`) is not walked again.
+ */
+export async function readManifestInputs(
+  paths: readonly string[],
+  options: Pick<LoadOptions, "stdin"> = {},
+): Promise<{ inputs: ManifestInput[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
-  // File names first (in order, each once), then all reads at the same time.
+  // File names first (in order, each real file once), then all reads at the same time.
   const names: string[] = [];
   const seen = new Set<string>();
+  const dirs = new Set<string>();
   for (const path of paths) {
-    const files = path === "-" ? [STDIN_NAME] : await expandPath(path, diagnostics);
+    const files = path === "-" ? [STDIN_NAME] : await expandPath(path, diagnostics, dirs);
     for (const file of files) {
-      if (seen.has(file)) continue;
-      seen.add(file);
+      const real = file === STDIN_NAME ? file : await realpath(file).catch(() => file);
+      if (seen.has(real)) continue;
+      seen.add(real);
       names.push(file);
     }
   }
   const read = await Promise.all(
-    names.map(async (file): Promise<Input | Diagnostic> => {
+    names.map(async (file): Promise<ManifestInput | Diagnostic> => {
       if (file === STDIN_NAME) return { file, text: await readStdin(options.stdin ?? process.stdin) };
       try {
         return { file, text: await readFile(file, "utf8") };
@@ -68,14 +89,21 @@ export async function loadManifests(
       }
     }),
   );
-  const inputs: Input[] = [];
+  const inputs: ManifestInput[] = [];
   for (const r of read) {
     if ("text" in r) inputs.push(r);
     else diagnostics.push(r);
   }
-  const texts = inputs.map((i) => normalize(i.text));
-  const parallel = options.parallel ?? shouldUseWorkers(texts);
-  const docs = parallel ? await parseInWorkers(texts) : texts.map((t) => parseText(t));
+  return { inputs, diagnostics };
+}
+
+/** The assembling half: parsed documents of each (normalized) text → objects and diagnostics. */
+export function assembleManifests(
+  inputs: readonly ManifestInput[],
+  texts: readonly string[],
+  docs: readonly (readonly RawDoc[])[],
+  diagnostics: Diagnostic[],
+): LoadResult {
   const out = new Assembler(diagnostics);
   inputs.forEach((input, i) => {
     out.addFile(input.file, texts[i] ?? "", docs[i] ?? []);
@@ -92,6 +120,10 @@ export function parseManifests(text: string, file: string): LoadResult {
 }
 
 /** CRLF → LF (columns stay the same) and no byte-order mark. */
+export function normalizeText(text: string): string {
+  return normalize(text);
+}
+
 function normalize(text: string): string {
   let t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (t.includes("\r")) t = t.replace(/\r\n?/g, "\n");
@@ -107,7 +139,7 @@ async function readStdin(src: string | NodeJS.ReadableStream): Promise<string> {
 }
 
 /** A file as is; a directory: every *.yaml, *.yml, *.json below it, in sorted order. */
-async function expandPath(path: string, diagnostics: Diagnostic[]): Promise<string[]> {
+async function expandPath(path: string, diagnostics: Diagnostic[], dirs: Set<string>): Promise<string[]> {
   let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(path);
@@ -116,8 +148,13 @@ async function expandPath(path: string, diagnostics: Diagnostic[]): Promise<stri
     return [];
   }
   if (!st.isDirectory()) return [path];
+  if (dirs.has(await realpath(path).catch(() => path))) return [];
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
+    // Each real directory once: symlink cycles end here, and a directory reached twice adds nothing.
+    const real = await realpath(dir).catch(() => dir);
+    if (dirs.has(real)) return;
+    dirs.add(real);
     let entries: string[];
     try {
       entries = (await readdir(dir)).sort(byCodePoint);

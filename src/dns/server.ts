@@ -15,6 +15,7 @@ import { canonicalIP } from "./names.js";
 import type { ResourceRecord } from "./records.js";
 import { RCODE, rcodeName } from "./records.js";
 import { answer } from "./responder.js";
+import { DNS_TCP_DEFAULTS, type DnsTcpCounters, type DnsTcpLimits, serveDnsTcp } from "./server-tcp.js";
 import { type DecodedQuery, decodeQuery, encodeError, encodeResponse } from "./wire.js";
 import type { Zone } from "./zone.js";
 
@@ -36,6 +37,14 @@ export interface DnsServerOptions {
   sendBufferSize?: number;
   /** TCP connections idle longer than this are closed; default 10 s. */
   tcpIdleTimeoutMs?: number;
+  /** The other TCP limits (server-tcp.ts): per-message read deadline, connections, per-client connections, pipelining. */
+  tcp?: Partial<DnsTcpLimits>;
+  /**
+   * Largest UDP answer, whatever EDNS size the client offers (default 1232, the DNS flag day 2020
+   * figure and knot's default); larger answers are truncated with TC set, and the client retries
+   * over TCP. It also bounds the amplification of a spoofed query.
+   */
+  maxUdpAnswerSize?: number;
   /** Share the UDP socket with node:cluster siblings (default true, Node's own default). */
   exclusive?: boolean;
 }
@@ -46,11 +55,16 @@ export interface DnsServer {
   /** `host:port` both transports listen on. */
   readonly address: string;
   readonly forwarder: Forwarder | undefined;
+  /** TCP connections refused or closed by the limits, by reason. */
+  readonly tcpCounters: Readonly<DnsTcpCounters>;
   metrics(): string;
   close(): Promise<void>;
 }
 
 const MEMO_LIMIT = 100_000;
+
+/** Default largest UDP answer (DNS flag day 2020; knot's and CoreDNS's bufsize default). */
+export const DEFAULT_MAX_UDP_ANSWER = 1232;
 
 /** A ready answer to one exact query (every byte after the ID, so the client's case, flags and EDNS). */
 interface CachedAnswer {
@@ -144,6 +158,7 @@ function chaseRecords(msg: Buffer): ResourceRecord[] {
 }
 
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
+  const udpCap = Math.max(512, Math.min(options.maxUdpAnswerSize ?? DEFAULT_MAX_UDP_ANSWER, 65535));
   const upstreams = options.upstreams ?? hostNameservers();
   let udp: dgram.Socket | undefined;
   let tcp: net.Server | undefined;
@@ -279,7 +294,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       return finish(proto, fam, q.type, start, out, "", RCODE.BADVERS);
     }
     if (!zone) return finish(proto, fam, q.type, start, encodeError(msg, q, RCODE.SERVFAIL), "kubernetes");
-    const maxSize = proto === "tcp" ? 65535 : Math.max(512, q.edns?.udpSize ?? 512);
+    const maxSize = proto === "tcp" ? 65535 : Math.max(512, Math.min(q.edns?.udpSize ?? 512, udpCap));
     if (memoZone !== zone) {
       memo.clear();
       rawMemo.udp.clear();
@@ -299,6 +314,26 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         return finish(proto, fam, q.type, start, encodeError(msg, q, RCODE.REFUSED), "");
       }
       return forwarder.forward(msg, proto).then((r: ForwardResult) => {
+        if (r.kind === "response" && r.message.length > maxSize) {
+          // An upstream answer over the UDP cap: the header and question with TC, as for our own answers.
+          const cut = encodeResponse({
+            id: q.id,
+            opcode: q.opcode,
+            rd: q.rd,
+            cd: q.cd,
+            rcode: r.message.length >= 4 ? r.message[3]! & 0xf : RCODE.SERVFAIL,
+            authoritative: false,
+            recursionAvailable: r.message.length >= 4 && (r.message[3]! & 0x80) !== 0,
+            query: msg,
+            questionEnd: q.questionEnd,
+            questionName: q.name,
+            answers: [],
+            ...(q.edns ? { edns: { ...q.edns, udpSize: Math.min(q.edns.udpSize, udpCap) } } : {}),
+            maxSize,
+          });
+          cut[2] = cut[2]! | 0x02;
+          return finish(proto, fam, q.type, start, cut, "forward");
+        }
         if (r.kind === "response")
           return finish(proto, fam, q.type, start, r.message, r.cached ? "cache" : "forward");
         const rcode = r.kind === "refused" ? RCODE.REFUSED : RCODE.SERVFAIL;
@@ -319,7 +354,8 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         answers,
         authority: resp.authority,
         additional: resp.additional,
-        ...(q.edns ? { edns: q.edns } : {}),
+        // The OPT we send states our own limit, as CoreDNS does with its bufsize plugin.
+        ...(q.edns ? { edns: { ...q.edns, udpSize: Math.min(q.edns.udpSize, udpCap) } } : {}),
         maxSize,
       });
     if (resp.chase && forwarder && (options.openResolver || isLoopback(remote))) {
@@ -378,36 +414,25 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   });
   udpSock.on("error", () => {});
 
-  const connections = new Set<net.Socket>();
-  tcpServer.maxConnections = 1000;
-  tcpServer.on("connection", (sock) => {
-    connections.add(sock);
-    sock.setNoDelay(true);
-    sock.setTimeout(options.tcpIdleTimeoutMs ?? 10_000, () => sock.destroy());
-    let buf = Buffer.alloc(0);
-    const remote = sock.remoteAddress ?? "";
-    const write = (out: Buffer | undefined) => {
-      if (!out || sock.destroyed) return;
-      const len = Buffer.allocUnsafe(2);
-      len.writeUInt16BE(out.length, 0);
-      sock.write(Buffer.concat([len, out]));
-    };
-    sock.on("data", (chunk) => {
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      // Pipelined queries: answer every complete frame; replies may come back out of order (RFC 7766 §6.2.1.1).
-      while (buf.length >= 2) {
-        const len = buf.readUInt16BE(0);
-        if (buf.length < 2 + len) break;
-        const frame = buf.subarray(2, 2 + len);
-        buf = buf.subarray(2 + len);
-        const r = safeHandle(frame, "tcp", remote);
-        if (r instanceof Promise) r.then(write, () => {});
-        else write(r);
-      }
-    });
-    sock.on("error", () => {});
-    sock.on("close", () => connections.delete(sock));
-  });
+  const tcpLimits: DnsTcpLimits = {
+    ...DNS_TCP_DEFAULTS,
+    ...(options.tcpIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.tcpIdleTimeoutMs } : {}),
+    ...options.tcp,
+  };
+  const tcpCounters: DnsTcpCounters = {
+    refusedPerClient: 0,
+    readTimeouts: 0,
+    idleTimeouts: 0,
+    writeStalls: 0,
+    pendingOverflows: 0,
+    malformed: 0,
+  };
+  const connections = serveDnsTcp(
+    tcpServer,
+    (frame, remote) => safeHandle(frame, "tcp", remote),
+    tcpLimits,
+    tcpCounters,
+  );
   tcpServer.on("error", () => {});
 
   return {
@@ -415,6 +440,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     tcpAddress,
     address: family === 6 ? `[${options.host}]:${udpAddress.port}` : `${options.host}:${udpAddress.port}`,
     forwarder,
+    tcpCounters,
     metrics: () => metrics.render(),
     close: async () => {
       forwarder?.close();

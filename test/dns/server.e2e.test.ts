@@ -176,10 +176,44 @@ describe("truncation", () => {
     expect(r.raw).toContain("(TCP)");
   });
 
-  it("fits more into a larger EDNS0 buffer", async () => {
+  it("fits more into a larger EDNS0 buffer, up to the server's UDP cap (1232 bytes by default)", async () => {
+    const small = await dig(big.udpAddress.port, "many.big.svc.cluster.local", "A", [
+      "+bufsize=1232",
+      "+ignore",
+    ]);
     const r = await dig(big.udpAddress.port, "many.big.svc.cluster.local", "A", ["+bufsize=4096", "+ignore"]);
-    expect(r.flags).not.toContain("tc");
-    expect(r.answers).toHaveLength(100);
+    expect(r.flags).toContain("tc");
+    expect(r.answers.length).toBe(small.answers.length);
+    const noEdns = await dig(big.udpAddress.port, "many.big.svc.cluster.local", "A", ["+noedns", "+ignore"]);
+    expect(r.answers.length).toBeGreaterThan(noEdns.answers.length);
+  });
+
+  it("a server configured for larger UDP answers sends them", async () => {
+    const endpoints = Array.from({ length: 100 }, (_, i) => ({ ip: `10.244.${i >> 8}.${(i & 255) + 1}` }));
+    const z = buildZone(
+      makeState({
+        namespaces: [ns("big")],
+        services: [headlessService("big", "many", [{ name: "http", port: 80 }])],
+        endpointSlices: [slice("big", "many", endpoints, [{ name: "http", port: 80 }])],
+      }),
+    );
+    const wide = await startDnsServer({
+      host: "127.0.0.1",
+      port: 0,
+      getZone: () => z,
+      upstreams: [],
+      maxUdpAnswerSize: 4096,
+    });
+    try {
+      const r = await dig(wide.udpAddress.port, "many.big.svc.cluster.local", "A", [
+        "+bufsize=4096",
+        "+ignore",
+      ]);
+      expect(r.flags).not.toContain("tc");
+      expect(r.answers).toHaveLength(100);
+    } finally {
+      await wide.close();
+    }
   });
 });
 
