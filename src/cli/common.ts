@@ -17,6 +17,7 @@ export interface ManifestOptions {
   nodePortRange?: string;
   lbCidr?: string;
   nodeCidr?: string;
+  createNamespaces?: boolean;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -40,7 +41,19 @@ export function addManifestOptions(cmd: Command, required = true): Command {
     .option("--service-cidr <cidr>", "service cluster IP CIDR (default 10.96.0.0/12)")
     .option("--node-cidr <cidr>", "node InternalIP CIDR (default 10.1.0.0/24)")
     .option("--node-port-range <min-max>", "NodePort range (default 30000-32767)")
-    .option("--lb-cidr <cidr>", "LoadBalancer IP pool (default 10.255.0.0/24)");
+    .option("--lb-cidr <cidr>", "LoadBalancer IP pool (default 10.255.0.0/24)")
+    .addOption(createNamespacesOption());
+}
+
+/**
+ * `--no-create-namespaces`: reject objects in a namespace no manifest creates
+ * (default: create it, as a cluster admin would beforehand; docs/cli.md).
+ */
+export function createNamespacesOption(): Option {
+  return new Option(
+    "--no-create-namespaces",
+    "reject objects in a namespace no manifest creates (default: create it, as a cluster admin would)",
+  );
 }
 
 export function configFromOptions(opts: ManifestOptions): ClusterConfig {
@@ -54,6 +67,7 @@ export function configFromOptions(opts: ManifestOptions): ClusterConfig {
       );
     overrides.nodes = n;
   }
+  if (opts.createNamespaces === false) overrides.createNamespaces = false;
   if (opts.clusterDomain) overrides.clusterDomain = opts.clusterDomain.replace(/\.$/, "");
   if (opts.podCidr) overrides.podCIDR = opts.podCidr;
   if (opts.serviceCidr) overrides.serviceCIDR = opts.serviceCidr;
@@ -94,16 +108,8 @@ export function printDiagnosticLines(
   for (const d of diags) stream.write(`${formatDiagnostic(d)}\n`);
 }
 
-/** kubectl-style table: upper-case headers, columns separated by three spaces. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("   ")
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join("\n") + "\n";
-}
+/** kubectl-style table (src/printers/table.ts); re-exported for the CLI's commands. */
+export { formatTable } from "../printers/table.js";
 
 export function printJSON(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
