@@ -39,8 +39,11 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
   lines.push("");
   lines.push(formatTable(["SERVES", "WHAT", "MODEL ADDRESS", "LOCAL ADDRESS"], rows).trimEnd());
   lines.push("");
+  const off = o.portRule.lowPortOffset;
   lines.push(
-    `Model addresses 10.A.B.C are served on 127.A.B.C; model ports below 1024 on port+${o.portRule.lowPortOffset}.`,
+    off === 0
+      ? "Model addresses 10.A.B.C are served on 127.A.B.C; every model port is served as itself."
+      : `Model addresses 10.A.B.C are served on 127.A.B.C; model ports below 1024 on port + ${off} (80 → ${80 + off}), others as themselves.`,
   );
   if (up.plane.conflicts.length > 0) {
     lines.push("");
