@@ -92,7 +92,8 @@ export function formatReadyReport(up: UpInstance, server: string, millis: number
       `  michi curl${remote} --from ${podKeyOf(firstPod)} http://${svc.metadata?.name}.${svc.metadata?.namespace}${sp && sp !== 80 ? `:${sp}` : ""}/ -v`,
     );
   }
-  lines.push(`  michi probe${remote} -A`);
+  // The pods of one namespace on the ports they declare: a table of ., X (denied) and - (refused).
+  lines.push(`  michi probe${remote}${firstPod ? ` -n ${firstPod.metadata?.namespace ?? "default"}` : ""}`);
   lines.push(`  michi flows${remote} --follow`);
   lines.push("");
   return `${lines.join("\n")}\n`;
