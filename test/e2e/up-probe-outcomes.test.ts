@@ -31,6 +31,11 @@ kind: Pod
 metadata: {name: stranger, namespace: p, labels: {app: stranger}}
 spec: {containers: [{name: c, image: agnhost, ports: [{containerPort: 9000}]}]}
 ---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: p}
+spec: {selector: {app: web}, ports: [{port: 8080}]}
+---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: web-from-client, namespace: p}
@@ -83,5 +88,15 @@ describe("probe outcomes", () => {
     // Columns sorted as the pods: client, stranger, web.
     expect(row("stranger").trim().split(/\s+/).slice(-3)).toEqual(["-", "-", "X"]);
     expect(row("client").trim().split(/\s+/).slice(-3)).toEqual(["-", "-", "."]);
+  });
+  it("curl and logs take -n like kubectl", async () => {
+    const r = await up.cli(["curl", "-n", "p", "--from", "client", "http://web:8080/"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ pod: "web", namespace: "p" });
+    const qualified = await up.cli(["logs", "p/web"]);
+    const short = await up.cli(["logs", "-n", "p", "web"]);
+    expect(short.code).toBe(qualified.code);
+    expect(short.stderr).toBe(qualified.stderr);
+    expect(short.stderr).not.toContain("default/web");
   });
 });
