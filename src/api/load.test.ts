@@ -259,12 +259,13 @@ describe("positions", () => {
 
 describe("unknown kinds", () => {
   it("warns once per kind with the count and keeps the objects", () => {
-    const doc = (kind: string, name: string) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: ${name}}\n`;
+    const doc = (kind: string, name: string, apiVersion = "v1") =>
+      `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: ${name}}\n`;
     const text = [
       doc("PersistentVolumeClaim", "a"),
       doc("Service", "s"),
       doc("PersistentVolumeClaim", "b"),
-      doc("Widget", "w"),
+      doc("Widget", "w", "example.com/v1"),
     ].join("---\n");
     const r = parseManifests(text, "u.yaml");
     expect(names(r.objects)).toEqual([
@@ -275,8 +276,13 @@ describe("unknown kinds", () => {
     ]);
     expect(lines(r.diagnostics)).toEqual([
       "u.yaml:1:1: PersistentVolumeClaim: warning: kind PersistentVolumeClaim (v1) is not modelled by michi: 2 objects kept as is, not validated or simulated",
-      "u.yaml:13:1: Widget: warning: kind Widget (v1) is not modelled by michi: 1 object kept as is, not validated or simulated",
+      "u.yaml:13:1: Widget: warning: kind Widget (example.com/v1) is not modelled by michi: 1 object kept as is, not validated or simulated",
     ]);
+  });
+  it("leaves a kind its known group does not have to validation (an error there, no warning here)", () => {
+    const r = parseManifests("apiVersion: v1\nkind: Servce\nmetadata: {name: s}\n", "t.yaml");
+    expect(names(r.objects)).toEqual(["Servce/s"]);
+    expect(r.diagnostics).toEqual([]);
   });
 });
 

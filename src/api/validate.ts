@@ -3,7 +3,8 @@
  * check the apiVersion is served, decode field types, then run the kind's
  * validation (src/api/validation/*). Every error of every object is
  * reported; `valid` keeps what a real cluster would have stored. Objects of
- * kinds michi does not model pass through untouched (the loader warned).
+ * kinds michi does not model pass through untouched (the loader warned),
+ * unless their group is a known one without that kind (api/upstream-kinds.ts).
  * Several objects with the same kind/namespace/name: the last valid one wins,
  * as repeated `kubectl apply` would leave it, with a warning.
  */
@@ -11,6 +12,7 @@ import type { Diagnostic, FieldPath } from "./diagnostics.js";
 import { kindInfo, objectKey } from "./kinds.js";
 import { sourceOf } from "./source.js";
 import type { KubeObject } from "./types.js";
+import { matchKind } from "./upstream-kinds.js";
 import { validateConfigMap } from "./validation/configmap.js";
 import { validateEndpointSlice } from "./validation/endpoint-slice.js";
 import { validateEndpoints } from "./validation/endpoints.js";
@@ -139,7 +141,7 @@ function objectDiagnostic(
 export function validateObject(obj: KubeObject, options: ValidateOptions = {}): Diagnostic[] {
   const opts: Required<ValidateOptions> = { nodePortRange: options.nodePortRange ?? DEFAULT_NODE_PORT_RANGE };
   const info = kindInfo(obj.kind);
-  if (!info) return [];
+  if (!info) return unmodelledKind(obj);
   const apiVersion = obj.apiVersion;
   if (apiVersion === undefined || apiVersion === "") {
     return [objectDiagnostic(obj, "MissingAPIVersion", "apiVersion not set")];
@@ -161,6 +163,21 @@ export function validateObject(obj: KubeObject, options: ValidateOptions = {}): 
     ...kindErrors(obj, info.kind, opts),
   ];
   return dedupe(errors).map((e) => toDiagnostic(obj, e));
+}
+
+/**
+ * A kind michi does not model: an error when its group is one the API server
+ * knows and the kind is not in it (a typo: `Servce`, `deployment`), else kept
+ * (the loader warned once per kind).
+ */
+function unmodelledKind(obj: KubeObject): Diagnostic[] {
+  if (typeof obj.kind !== "string" || typeof obj.apiVersion !== "string") return [];
+  const m = matchKind(obj.apiVersion, obj.kind);
+  if (m.match !== "none") return [];
+  const text = m.suggestion ? `${m.message}; ${m.suggestion}` : m.message;
+  const d = objectDiagnostic(obj, "NoKindMatch", text, "error", ["kind"]);
+  if (m.suggestion) d.suggestion = m.suggestion;
+  return [d];
 }
 
 // The API server drops repeated identical messages (ErrorList.ToAggregate); so do we.

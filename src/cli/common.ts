@@ -18,6 +18,7 @@ export interface ManifestOptions {
   nodePortRange?: string;
   lbCidr?: string;
   nodeCidr?: string;
+  createNamespaces?: boolean;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -41,7 +42,19 @@ export function addManifestOptions(cmd: Command, required = true): Command {
     .option("--service-cidr <cidr>", "service cluster IP CIDR (default 10.96.0.0/12)")
     .option("--node-cidr <cidr>", "node InternalIP CIDR (default 10.1.0.0/24)")
     .option("--node-port-range <min-max>", "NodePort range (default 30000-32767)")
-    .option("--lb-cidr <cidr>", "LoadBalancer IP pool (default 10.255.0.0/24)");
+    .option("--lb-cidr <cidr>", "LoadBalancer IP pool (default 10.255.0.0/24)")
+    .addOption(createNamespacesOption());
+}
+
+/**
+ * `--no-create-namespaces`: reject objects in a namespace no manifest creates
+ * (default: create it, as a cluster admin would beforehand; docs/cli.md).
+ */
+export function createNamespacesOption(): Option {
+  return new Option(
+    "--no-create-namespaces",
+    "reject objects in a namespace no manifest creates (default: create it, as a cluster admin would)",
+  );
 }
 
 export function configFromOptions(opts: ManifestOptions): ClusterConfig {
@@ -55,6 +68,7 @@ export function configFromOptions(opts: ManifestOptions): ClusterConfig {
       );
     overrides.nodes = n;
   }
+  if (opts.createNamespaces === false) overrides.createNamespaces = false;
   if (opts.clusterDomain) overrides.clusterDomain = opts.clusterDomain.replace(/\.$/, "");
   if (opts.podCidr) overrides.podCIDR = opts.podCidr;
   if (opts.serviceCidr) overrides.serviceCIDR = opts.serviceCidr;
@@ -94,6 +108,9 @@ export function printDiagnosticLines(
 ): void {
   for (const d of diags) stream.write(`${formatDiagnostic(d)}\n`);
 }
+
+/** kubectl-style table (src/printers/table.ts); re-exported for the CLI's commands. */
+export { formatTable } from "../printers/table.js";
 
 export function printJSON(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -36,7 +36,7 @@ import { endpointSlicesFor } from "./endpoint-slices.js";
 import { endpointsFor } from "./endpoints.js";
 import { assignUid } from "./hash.js";
 import { ingressStatus } from "./ingress-status.js";
-import { deriveNamespaces } from "./namespaces.js";
+import { deriveNamespaces, missingNamespaces, namespaceCreated, namespaceNotFound } from "./namespaces.js";
 import { controlPlaneNode, deriveNodes, nodeInternalIP } from "./nodes.js";
 import { assignPodIPs } from "./pod-ipam.js";
 import { previousAllocations } from "./previous.js";
@@ -157,19 +157,16 @@ export function buildCluster(
   }
 
   // 2. Namespaces; objects in a namespace that does not exist are rejected as the API server would.
-  const namespaces = deriveNamespaces(b.Namespace);
+  // Missing namespaces are created first unless --no-create-namespaces (cluster/namespaces.ts).
+  const create = config.createNamespaces !== false;
+  const missing = missingNamespaces([...latest.values()]);
+  if (create) for (const [ns, first] of missing) diagnostics.push(namespaceCreated(ns, first));
+  const namespaces = deriveNamespaces(b.Namespace, create ? [...missing.keys()] : []);
   const nsNames = new Set(namespaces.map(nameOf));
   const inExistingNs = <T extends KubeObject>(list: T[]): T[] =>
     list.filter((o) => {
       if (nsNames.has(nsOf(o))) return true;
-      diagnostics.push({
-        severity: "error",
-        code: "NamespaceNotFound",
-        kind: o.kind ?? "",
-        namespace: nsOf(o),
-        name: nameOf(o),
-        message: `namespaces "${nsOf(o)}" not found`,
-      });
+      diagnostics.push(namespaceNotFound(o));
       return false;
     });
   // Shallow copies with the namespace defaulted; deeper values are copied where a controller changes them.

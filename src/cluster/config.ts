@@ -25,6 +25,11 @@ export interface ClusterConfig {
   podsMode: "insecure" | "verified" | "disabled";
   /** DNS TTL in seconds (CoreDNS kubernetes plugin default 5). */
   dnsTTL: number;
+  /**
+   * Create the namespaces objects live in that no manifest creates, as a cluster admin
+   * would beforehand (default true); false: such objects are rejected (`namespaces "X" not found`).
+   */
+  createNamespaces?: boolean;
 }
 
 export const defaultConfig: ClusterConfig = Object.freeze({

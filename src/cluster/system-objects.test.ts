@@ -99,21 +99,39 @@ describe("system objects of a kubeadm cluster with ingress-nginx", () => {
     expect(s.index.service("kube-system", "kube-dns")?.spec?.clusterIP).toBe("10.96.0.10");
     expect(s.diagnostics.map((d) => d.code)).toEqual(["ReservedObject"]);
   });
-  it("rejects objects in a namespace that does not exist", () => {
-    const s = buildCluster(
-      [
-        {
-          apiVersion: "v1",
-          kind: "Service",
-          metadata: { name: "x", namespace: "nope" },
-          spec: { ports: [{ port: 1 }] },
-        },
-      ],
-      defaultConfig,
-    );
+  const inNope: KubeObject[] = [
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "x", namespace: "nope" },
+      spec: { ports: [{ port: 1 }] },
+    },
+  ];
+  it("with --no-create-namespaces, rejects objects in a namespace that does not exist", () => {
+    const s = buildCluster(inNope, { ...defaultConfig, createNamespaces: false });
     expect(s.index.service("nope", "x")).toBeUndefined();
+    expect(s.namespaces.map((n) => n.metadata?.name)).not.toContain("nope");
     expect(s.diagnostics).toEqual([
-      expect.objectContaining({ code: "NamespaceNotFound", message: 'namespaces "nope" not found' }),
+      expect.objectContaining({
+        code: "NamespaceNotFound",
+        severity: "error",
+        message: 'namespaces "nope" not found',
+      }),
+    ]);
+  });
+  it("by default, creates the namespace as a cluster admin would, with one warning", () => {
+    const s = buildCluster(inNope, defaultConfig);
+    expect(s.index.service("nope", "x")?.spec?.clusterIP).toMatch(/^10\./);
+    const ns = s.namespaces.find((n) => n.metadata?.name === "nope");
+    expect(ns?.metadata?.labels).toEqual({ "kubernetes.io/metadata.name": "nope" });
+    expect(ns?.status?.phase).toBe("Active");
+    expect(s.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "NamespaceCreated",
+        severity: "warning",
+        kind: "Namespace",
+        name: "nope",
+      }),
     ]);
   });
 });

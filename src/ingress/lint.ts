@@ -3,10 +3,12 @@
  * and routing — invalid or unsupported nginx annotations, snippets (never
  * executed), merge conflicts, canaries without a main Ingress, the regex
  * quirk spreading to other Ingresses on a host, and the AWS Load Balancer
- * Controller's `alb.ingress.kubernetes.io/*` annotations explained.
+ * Controller's `alb.ingress.kubernetes.io/*` annotations explained, and an
+ * Ingress no controller serves (no class, no default IngressClass).
  */
 import type { Diagnostic } from "../api/diagnostics.js";
 import type { Ingress } from "../api/types.js";
+import { LEGACY_CLASS_ANNOTATION } from "../cluster/ingress-classes.js";
 import type { ClusterState } from "../cluster/state.js";
 import { NGINX_PREFIX } from "./annotations.js";
 import { type ClassOptions, classifyIngress, selectClasses } from "./ingress-class.js";
@@ -49,7 +51,23 @@ export function lintIngressAnnotations(state: ClusterState, options: ClassOption
   const sel = selectClasses(state.ingressClasses, options);
   for (const ing of state.ingresses) {
     const v = classifyIngress(ing, sel);
-    if (!v.served && hasPrefix(ing, NGINX_PREFIX)) {
+    const classless =
+      ing.spec?.ingressClassName === undefined &&
+      ing.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] === undefined;
+    if (!v.served && classless) {
+      // No class and no default class: no controller serves it, annotations or not (route explains the same).
+      const ignored = hasPrefix(ing, NGINX_PREFIX) ? "; its nginx annotations have no effect either" : "";
+      const d = ingressDiagnostic(
+        ing,
+        "warning",
+        "NoIngressController",
+        `no controller serves this Ingress: ${v.reason}${ignored}`,
+        ["spec"],
+      );
+      d.suggestion =
+        'set spec.ingressClassName: nginx (the IngressClass michi serves), or mark an IngressClass with ingressclass.kubernetes.io/is-default-class: "true"';
+      out.push(d);
+    } else if (!v.served && hasPrefix(ing, NGINX_PREFIX)) {
       out.push(
         ingressDiagnostic(
           ing,

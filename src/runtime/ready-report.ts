@@ -39,8 +39,11 @@ export function formatReadyReport(up: UpView, server: string, millis: number): s
   lines.push("");
   lines.push(formatTable(["SERVES", "WHAT", "MODEL ADDRESS", "LOCAL ADDRESS"], rows).trimEnd());
   lines.push("");
+  const off = o.portRule.lowPortOffset;
   lines.push(
-    `Model addresses 10.A.B.C are served on 127.A.B.C; model ports below 1024 on port+${o.portRule.lowPortOffset}.`,
+    off === 0
+      ? "Model addresses 10.A.B.C are served on 127.A.B.C; every model port is served as itself."
+      : `Model addresses 10.A.B.C are served on 127.A.B.C; model ports below 1024 on port + ${off} (80 → ${80 + off}), others as themselves.`,
   );
   if (up.plane.conflicts.length > 0) {
     lines.push("");
@@ -89,7 +92,8 @@ export function formatReadyReport(up: UpView, server: string, millis: number): s
       `  michi curl${remote} --from ${podKeyOf(firstPod)} http://${svc.metadata?.name}.${svc.metadata?.namespace}${sp && sp !== 80 ? `:${sp}` : ""}/ -v`,
     );
   }
-  lines.push(`  michi probe${remote} -A`);
+  // The pods of one namespace on the ports they declare: a table of ., X (denied) and - (refused).
+  lines.push(`  michi probe${remote}${firstPod ? ` -n ${firstPod.metadata?.namespace ?? "default"}` : ""}`);
   lines.push(`  michi flows${remote} --follow`);
   lines.push("");
   return `${lines.join("\n")}\n`;

@@ -44,7 +44,11 @@ const cases: Case[] = [
 
 describe("controller golden files", () => {
   it.each(cases)("$name", ({ name, load, opts }) => {
-    const got = snapshot(buildCluster(load(), defaultConfig), opts);
+    const config =
+      opts.createNamespaces === undefined
+        ? defaultConfig
+        : { ...defaultConfig, createNamespaces: opts.createNamespaces };
+    const got = snapshot(buildCluster(load(), config), opts);
     const file = join(fixtures, `${name}.golden.json`);
     if (update || !existsSync(file)) {
       writeFileSync(file, `${JSON.stringify(got, null, 2)}\n`);

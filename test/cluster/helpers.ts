@@ -27,6 +27,8 @@ export interface SnapshotOptions {
   system?: boolean;
   /** Only these state fields (default: all). */
   fields?: readonly string[];
+  /** `# golden: createNamespaces=false`: build as with --no-create-namespaces. */
+  createNamespaces?: boolean;
 }
 
 const isSystem = (o: unknown) => (o as KubeObject).metadata?.annotations?.["michi.dev/system"] === "true";
@@ -50,6 +52,7 @@ export function snapshotOptions(text: string): SnapshotOptions {
     const [k, v] = part.split("=");
     if (k === "fields" && v) opts.fields = v.split(",");
     if (k === "system") opts.system = v === "true";
+    if (k === "createNamespaces") opts.createNamespaces = v === "true";
   }
   return opts;
 }

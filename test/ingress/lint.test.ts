@@ -123,3 +123,47 @@ describe("lintIngressAnnotations", () => {
     expect(lintIngressAnnotations(state).filter((d) => d.code === "RewriteDropsPath")).toEqual([]);
   });
 });
+
+describe("an Ingress no controller serves (issue 18 item 7)", () => {
+  const noClass = (annotations: Record<string, string>) => {
+    const ing = ingress({
+      name: "orphan",
+      annotations,
+      rules: [{ host: "h", paths: [{ path: "/", service: "a" }] }],
+    });
+    delete ing.spec?.ingressClassName;
+    return makeState({ services: [{ name: "a", ips: ["10.244.1.1"] }], ingresses: [ing] });
+  };
+  it.each([
+    ["without annotations", {}],
+    ["with nginx annotations", { [`${A}ssl-redirect`]: "false" }],
+    ["with other annotations", { "example.com/owner": "team-a" }],
+  ])("is reported %s", (_what, annotations) => {
+    const found = lintIngressAnnotations(noClass(annotations)).filter(
+      (d) => d.code === "NoIngressController",
+    );
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        kind: "Ingress",
+        namespace: "default",
+        name: "orphan",
+        message: expect.stringContaining(
+          "no class set and no served IngressClass is marked is-default-class",
+        ),
+      }),
+    ]);
+  });
+  it("is not reported once a default IngressClass serves it", () => {
+    const base = noClass({});
+    const state = {
+      ...base,
+      ingressClasses: base.ingressClasses.map((c) => ({
+        ...c,
+        metadata: { ...c.metadata, annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } },
+      })),
+    };
+    expect(state.ingressClasses.length).toBeGreaterThan(0);
+    expect(lintIngressAnnotations(state).filter((d) => d.code === "NoIngressController")).toEqual([]);
+  });
+});

@@ -27,6 +27,9 @@ async function change(kind: "apply" | "delete", flags: ChangeFlags): Promise<voi
   if (flags.filename.length === 0)
     throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
   const loaded = await loadManifests(flags.filename);
+  // A path that cannot be read is a usage error (exit 2), as for every command.
+  const unreadable = loaded.diagnostics.find((d) => d.code === "FileUnreadable");
+  if (unreadable) throw new MichiError("FileUnreadable", unreadable.message);
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   if (kind === "apply")
     errors.push(...validateObjects(loaded.objects).diagnostics.filter((d) => d.severity === "error"));

@@ -19,10 +19,12 @@ import { type PodResolvConf, resolveAsPod } from "../../pods/pod-resolver.js";
 import type { Flow } from "../../runtime/flows.js";
 import { localPort } from "../../runtime/port-rule.js";
 import { type UpClient, upClient } from "../../runtime/up-client.js";
+import { qualify } from "../names.js";
 import { formatFlow } from "./flows.js";
 
 interface CurlFlags {
   from: string;
+  namespace?: string;
   verbose?: boolean;
   header: string[];
   request?: string;
@@ -117,6 +119,7 @@ export function register(program: Command): void {
     .option("-i, --include", "print the response headers")
     .option("-k, --insecure", "accept any TLS certificate")
     .option("-m, --max-time <s>", "give up after this many seconds", "10")
+    .option("-n, --namespace <ns>", "namespace of a --from given as NAME or KIND/NAME (default: default)")
     .option("--server <url>", "admin address of the running michi up")
     .option("--name <name>", "the running michi up to talk to, by its --name (default: the only one)")
     .action(async (urlText: string, flags: CurlFlags) => {
@@ -137,7 +140,7 @@ async function curl(urlText: string, flags: CurlFlags): Promise<number> {
   const client = upClient(flags);
   const view = await fetchJSON<UpView>(client, "/api/up");
   const map = new AddressMap(view.addressMap);
-  const pod = await podDetail(client, flags.from);
+  const pod = await podDetail(client, qualify(flags.from, flags.namespace));
   const verbose = (line: string) => {
     if (flags.verbose) process.stderr.write(`* ${line}\n`);
   };

@@ -22,12 +22,14 @@ interface DnsOptions extends ManifestOptions {
   from?: string;
   output?: string;
   upstream?: string[];
+  dnsUpstreams?: string;
   forward?: boolean;
 }
 
 interface ServeOptions extends ManifestOptions {
   dns?: string;
   upstream?: string[];
+  dnsUpstreams?: string;
   openResolver?: boolean;
   workers?: string;
 }
@@ -229,7 +231,10 @@ async function runServe(opts: ServeOptions): Promise<void> {
     host,
     port,
     getZone: () => zone,
-    ...(opts.upstream && opts.upstream.length > 0 ? { upstreams: opts.upstream } : {}),
+    // `--dns-upstreams none` is an empty list: no forwarding.
+    ...(opts.upstream && (opts.upstream.length > 0 || opts.dnsUpstreams?.trim() === "none")
+      ? { upstreams: opts.upstream }
+      : {}),
     ...(opts.openResolver ? { openResolver: true } : {}),
   });
   if (cluster.isWorker) {
@@ -248,6 +253,25 @@ async function runServe(opts: ServeOptions): Promise<void> {
   await new Promise(() => {});
 }
 
+const DNS_UPSTREAMS =
+  "resolvers for names outside the cluster, comma-separated, or none (as michi up's flag; default: the host's)";
+
+/**
+ * `--dns-upstreams LIST` (the name `michi up` uses) and the older repeatable
+ * `--upstream ADDR`, kept as an alias: one list. `none` means no forwarding.
+ */
+function withUpstreams<T extends { upstream?: string[]; dnsUpstreams?: string; forward?: boolean }>(
+  opts: T,
+): T {
+  if (opts.dnsUpstreams === undefined) return opts;
+  if (opts.dnsUpstreams.trim() === "none") return { ...opts, upstream: [], forward: false };
+  const list = opts.dnsUpstreams
+    .split(",")
+    .map((u) => u.trim())
+    .filter((u) => u !== "");
+  return { ...opts, upstream: [...(opts.upstream ?? []), ...list] };
+}
+
 export function register(program: Command): void {
   const dns = addManifestOptions(
     program
@@ -262,27 +286,27 @@ export function register(program: Command): void {
         "resolve as this pod would (NAMESPACE/POD): search list, ndots, dnsPolicy, dnsConfig",
       )
       .option("-o, --output <format>", "output format: json")
-      .option(
-        "--upstream <addr>",
-        "upstream DNS server for names outside the cluster (default: /etc/resolv.conf); repeatable",
-        collect,
-      )
+      .option("--dns-upstreams <list>", DNS_UPSTREAMS)
+      .option("--upstream <addr>", "one upstream resolver (alias of --dns-upstreams); repeatable", collect)
       .option("--no-forward", "do not forward names outside the cluster"),
   );
   dns.action(async (name: string, type: string | undefined, opts: DnsOptions) => {
-    await runQuery(name, type, opts);
+    await runQuery(name, type, withUpstreams(opts));
   });
   addManifestOptions(
     dns
       .command("serve")
       .description("serve the cluster DNS zone over UDP and TCP")
       .option("--dns <addr:port>", "listen address (default 127.0.0.1:1053)")
-      .option("--upstream <addr>", "upstream DNS server (default: /etc/resolv.conf); repeatable", collect)
+      .option("--dns-upstreams <list>", DNS_UPSTREAMS)
+      .option("--upstream <addr>", "one upstream resolver (alias of --dns-upstreams); repeatable", collect)
       .option("--open-resolver", "forward for clients outside loopback too")
       .option("--workers <n>", "processes sharing the UDP socket (node:cluster); default 1"),
   ).action(async (opts: ServeOptions) => {
     // Manifest flags may land on the parent `dns` command (commander reads parent options anywhere).
     const parent = dns.opts<ManifestOptions>();
-    await runServe({ ...parent, ...opts, filename: [...(parent.filename ?? []), ...(opts.filename ?? [])] });
+    await runServe(
+      withUpstreams({ ...parent, ...opts, filename: [...(parent.filename ?? []), ...(opts.filename ?? [])] }),
+    );
   });
 }

@@ -18,6 +18,7 @@ import { register as route } from "./route.js";
 import { register as ui } from "./ui.js";
 import { register as up } from "./up.js";
 import { register as validate } from "./validate.js";
+import { register as version } from "./version.js";
 
 type Register = (program: Command) => void;
 
@@ -37,6 +38,7 @@ const commands: Register[] = [
   lint,
   route,
   dns,
+  version,
 ];
 
 export function registerCommands(program: Command): void {

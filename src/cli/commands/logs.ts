@@ -8,10 +8,11 @@ export function register(program: Command): void {
     .command("logs")
     .description("print the output of a pod's local command in a running michi up")
     .argument("<pod>", "NAMESPACE/NAME (NAME alone means namespace default)")
+    .option("-n, --namespace <ns>", "namespace of a pod given as NAME (default: default)")
     .option("--server <url>", "admin address of the running michi up")
     .option("--name <name>", "the running michi up to talk to, by its --name (default: the only one)")
-    .action(async (pod: string, flags: { server?: string; name?: string }) => {
-      const [ns, name] = pod.includes("/") ? pod.split("/", 2) : ["default", pod];
+    .action(async (pod: string, flags: { server?: string; name?: string; namespace?: string }) => {
+      const [ns, name] = pod.includes("/") ? pod.split("/", 2) : [flags.namespace ?? "default", pod];
       if (!ns || !name)
         throw new MichiError("BadArgument", `expected NAMESPACE/NAME, got ${JSON.stringify(pod)}`);
       const res = await upClient(flags).get(

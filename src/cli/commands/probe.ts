@@ -9,6 +9,12 @@
  * accepted and then never answered, silence is settled by the data plane's own
  * verdict for that connection (the flow log), not by a guess. A UDP probe
  * sends `hostname` and waits for the answer.
+ *
+ * Each result says how the connection ended (`result`): `allowed` (it got
+ * through), `denied` (the data plane dropped or rejected it: NetworkPolicy),
+ * or `refused` (nothing listens on that port of the destination pod, so
+ * policy never decided; `allowed` is false, as for a real probe). Without
+ * --ports, the ports probed are the ones the pods declare.
  */
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
@@ -17,10 +23,11 @@ import { MichiError } from "../../api/diagnostics.js";
 import { formatTable } from "../../printers/table.js";
 import type { UpPod } from "../../runtime/admin-api.js";
 import { type UpClient, upClient } from "../../runtime/up-client.js";
+import { painter } from "../colour.js";
 import { fetchJSON, flowsFor } from "./curl.js";
 
 interface ProbeFlags {
-  ports: string;
+  ports?: string;
   protocols: string;
   namespace?: string;
   allNamespaces?: boolean;
@@ -36,7 +43,11 @@ export interface ProbeResult {
   port: number;
   protocol: string;
   allowed: boolean;
+  /** How the connection ended (an extra field beside the contract's `allowed`). */
+  result: ProbeOutcome;
 }
+
+export type ProbeOutcome = "allowed" | "denied" | "refused";
 
 // The same default scope as `michi matrix`, so the two tables line up.
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
@@ -47,14 +58,14 @@ async function probeTcp(
   dst: UpPod,
   port: number,
   timeoutMs: number,
-): Promise<boolean> {
+): Promise<ProbeOutcome> {
   const target = dst.ports.find((p) => p.port === port && p.protocol === "TCP");
   const localPortNum = target?.local ?? port;
-  return new Promise<boolean>((resolve) => {
+  return new Promise<ProbeOutcome>((resolve) => {
     let settled = false;
     let source = "";
     const sock = connect({ host: dst.local, port: localPortNum, localAddress: src.local });
-    const finish = (v: boolean) => {
+    const finish = (v: ProbeOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -62,41 +73,67 @@ async function probeTcp(
       resolve(v);
     };
     const bySilence = async () => {
-      if (!source) return finish(false);
+      if (!source) return finish("denied");
       const flows = await flowsFor(client, source, 1000).catch(() => []);
-      finish(flows.length > 0 && flows.every((f) => f.verdict === "FORWARDED"));
+      finish(flows.length > 0 && flows.every((f) => f.verdict === "FORWARDED") ? "allowed" : "denied");
     };
     const timer = setTimeout(() => void bySilence(), timeoutMs);
     sock.on("connect", () => {
       source = `${sock.localAddress}:${sock.localPort}`;
       sock.write("hostname\n");
     });
-    sock.on("data", () => finish(true));
-    sock.on("error", () => finish(false));
+    sock.on("data", () => finish("allowed"));
+    // Nothing listens there: the kernel refused before any policy was asked.
+    sock.on("error", (err: NodeJS.ErrnoException) =>
+      err.code === "ECONNREFUSED" && !source ? finish("refused") : void bySilence(),
+    );
     sock.on("close", () => {
       if (!settled) void bySilence();
     });
   });
 }
 
-async function probeUdp(src: UpPod, dst: UpPod, port: number, timeoutMs: number): Promise<boolean> {
+async function probeUdp(src: UpPod, dst: UpPod, port: number, timeoutMs: number): Promise<ProbeOutcome> {
   const target = dst.ports.find((p) => p.port === port && p.protocol === "UDP");
   const localPortNum = target?.local ?? port;
-  return new Promise<boolean>((resolve) => {
+  return new Promise<ProbeOutcome>((resolve) => {
     const sock = createSocket("udp4");
     let settled = false;
-    const finish = (v: boolean) => {
+    const finish = (v: ProbeOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       sock.close();
       resolve(v);
     };
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    sock.on("message", () => finish(true));
-    sock.on("error", () => finish(false));
-    sock.bind({ address: src.local, port: 0 }, () => sock.send("hostname", localPortNum, dst.local));
+    const timer = setTimeout(() => finish("denied"), timeoutMs);
+    sock.on("message", () => finish("allowed"));
+    // A connected UDP socket hears the ICMP port unreachable of a port nobody listens on.
+    sock.on("error", (err: NodeJS.ErrnoException) =>
+      finish(err.code === "ECONNREFUSED" ? "refused" : "denied"),
+    );
+    sock.bind({ address: src.local, port: 0 }, () =>
+      sock.connect(localPortNum, dst.local, () => sock.send("hostname")),
+    );
   });
+}
+
+function parsePorts(text: string): number[] {
+  const ports = text.split(",").map((p) => Number(p.trim()));
+  if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    throw new MichiError(
+      "BadFlag",
+      `--ports: expected a comma-separated list of ports, got ${JSON.stringify(text)}`,
+    );
+  }
+  return ports;
+}
+
+/** The ports the pods declare for a protocol, ascending (the default of --ports). */
+export function declaredPorts(pods: readonly UpPod[], protocol: string): number[] {
+  const set = new Set<number>();
+  for (const p of pods) for (const port of p.ports) if (port.protocol === protocol) set.add(port.port);
+  return [...set].sort((a, b) => a - b);
 }
 
 export async function runProbe(
@@ -114,16 +151,13 @@ export async function runProbe(
         for (const dst of pods) {
           const from = `${src.namespace}/${src.name}`;
           const to = `${dst.namespace}/${dst.name}`;
-          jobs.push(async () => ({
-            from,
-            to,
-            port,
-            protocol,
-            allowed:
+          jobs.push(async () => {
+            const result =
               protocol === "UDP"
                 ? await probeUdp(src, dst, port, timeoutMs)
-                : await probeTcp(client, src, dst, port, timeoutMs),
-          }));
+                : await probeTcp(client, src, dst, port, timeoutMs);
+            return { from, to, port, protocol, allowed: result === "allowed", result };
+          });
         }
       }
     }
@@ -147,7 +181,7 @@ export function register(program: Command): void {
     .description(
       "open real connections between every pair of pods of a running michi up and print the truth table",
     )
-    .option("--ports <list>", "ports to probe", "80,81")
+    .option("--ports <list>", "ports to probe (default: every port the pods in scope declare, per protocol)")
     .option("--protocols <list>", "protocols to probe (TCP, UDP)", "TCP")
     .option("-n, --namespace <ns>", "only pods of this namespace (or a comma-separated list)")
     .option(
@@ -159,13 +193,6 @@ export function register(program: Command): void {
     .option("--server <url>", "admin address of the running michi up")
     .option("--name <name>", "the running michi up to talk to, by its --name (default: the only one)")
     .action(async (flags: ProbeFlags) => {
-      const ports = flags.ports.split(",").map((p) => Number(p.trim()));
-      if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
-        throw new MichiError(
-          "BadFlag",
-          `--ports: expected a comma-separated list of ports, got ${JSON.stringify(flags.ports)}`,
-        );
-      }
       const protocols = flags.protocols.split(",").map((p) => p.trim().toUpperCase());
       for (const p of protocols) {
         if (p !== "TCP" && p !== "UDP")
@@ -183,23 +210,37 @@ export function register(program: Command): void {
             ? true
             : !SYSTEM_NAMESPACES.has(p.namespace),
       );
-      const results = await runProbe(client, pods, ports, protocols, Number(flags.timeout) || 1000);
+      const portsOf = (protocol: string) =>
+        flags.ports !== undefined ? parsePorts(flags.ports) : declaredPorts(pods, protocol);
+      const results: ProbeResult[] = [];
+      for (const protocol of protocols)
+        results.push(
+          ...(await runProbe(client, pods, portsOf(protocol), [protocol], Number(flags.timeout) || 1000)),
+        );
       if (flags.output === "json") {
         process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
         return;
       }
       const names = pods.map((p) => `${p.namespace}/${p.name}`);
+      const paint = painter();
+      const mark = { allowed: ".", denied: paint.bad("X"), refused: paint.warn("-") };
       for (const protocol of protocols) {
+        const ports = portsOf(protocol);
+        if (ports.length === 0)
+          process.stdout.write(`${protocol}: no pod in scope declares a ${protocol} port\n`);
         for (const port of ports) {
-          process.stdout.write(`${protocol}/${port} (. = connected, X = blocked):\n`);
+          process.stdout.write(
+            `${protocol}/${port} (. = connected, X = denied by policy, - = refused: nothing listens):\n`,
+          );
           const rows = names.map((from) => [
             from,
-            ...names.map((to) =>
-              results.find(
-                (r) => r.from === from && r.to === to && r.port === port && r.protocol === protocol,
-              )?.allowed
-                ? "."
-                : "X",
+            ...names.map(
+              (to) =>
+                mark[
+                  results.find(
+                    (r) => r.from === from && r.to === to && r.port === port && r.protocol === protocol,
+                  )?.result ?? "denied"
+                ],
             ),
           ]);
           process.stdout.write(

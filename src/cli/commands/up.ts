@@ -24,6 +24,7 @@ import {
   type ManifestOptions,
   parseLoopbackHostPort,
 } from "../common.js";
+import { keepServingOnClosedOutput } from "../pipe.js";
 
 interface UpFlags extends ManifestOptions {
   dns?: string;
@@ -149,7 +150,8 @@ export function register(program: Command): void {
       if (err instanceof DiagnosticsError) {
         for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
         process.stderr.write(`michi: ${err.message}\n`);
-        process.exitCode = 1;
+        // An unreadable -f is a usage error (2) as for every command; invalid manifests are 1.
+        process.exitCode = err.diagnostics.some((d) => d.code === "FileUnreadable") ? 2 : 1;
         return;
       }
       throw err;
@@ -157,9 +159,7 @@ export function register(program: Command): void {
     // Last line of defence: a bug on one connection must not take the whole network down.
     // Output may go to a pipe that closes (`michi up | head`): losing the log must not stop the network,
     // and reporting a write error must not write to the broken stream again.
-    const quiet = () => {};
-    process.stdout.on("error", quiet);
-    process.stderr.on("error", quiet);
+    keepServingOnClosedOutput();
     const report = (err: unknown) => {
       if ((err as NodeJS.ErrnoException)?.code === "EPIPE") return;
       try {

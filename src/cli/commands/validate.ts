@@ -11,10 +11,14 @@ import { loadManifests } from "../../api/load.js";
 import { sourceOf } from "../../api/source.js";
 import type { KubeObject } from "../../api/types.js";
 import { validateObjects } from "../../api/validate.js";
+import { namespaceDiagnostics } from "../../cluster/namespaces.js";
+import { createNamespacesOption } from "../common.js";
 
 export interface ValidateCommandOptions {
   filename: string[];
   output?: string;
+  /** false with --no-create-namespaces. */
+  createNamespaces?: boolean;
 }
 
 export interface ValidateIO {
@@ -61,7 +65,18 @@ export async function runValidate(opts: ValidateCommandOptions, io: ValidateIO):
     throw new MichiError("BadFlag", `-o: expected json or text, got ${JSON.stringify(output)}`);
   const loaded = await loadManifests(opts.filename, io.stdin === undefined ? {} : { stdin: io.stdin });
   const validation = validateObjects(loaded.objects);
-  const diagnostics = inSourceOrder([...loaded.diagnostics, ...validation.diagnostics], loaded.objects);
+  // Namespaces as every command decides them (cluster/namespaces.ts).
+  const nsDiagnostics = namespaceDiagnostics(validation.valid, opts.createNamespaces !== false);
+  const rejected = new Set(
+    nsDiagnostics.filter((d) => d.severity === "error").map((d) => `${d.kind}/${d.namespace}/${d.name}`),
+  );
+  const accepted = validation.valid.filter(
+    (o) => !rejected.has(`${o.kind}/${o.metadata?.namespace ?? "default"}/${o.metadata?.name ?? ""}`),
+  ).length;
+  const diagnostics = inSourceOrder(
+    [...loaded.diagnostics, ...validation.diagnostics, ...nsDiagnostics],
+    loaded.objects,
+  );
   const unreadable = diagnostics.filter((d) => d.code === "FileUnreadable");
   const errors = diagnostics.filter((d) => d.severity === "error");
   const warnings = diagnostics.length - errors.length;
@@ -71,7 +86,7 @@ export async function runValidate(opts: ValidateCommandOptions, io: ValidateIO):
         {
           valid: errors.length === 0,
           objects: loaded.objects.length,
-          accepted: validation.valid.length,
+          accepted,
           errors: errors.length,
           warnings,
           diagnostics: diagnostics.map((d) => ({ ...d, text: formatDiagnostic(d) })),
@@ -85,7 +100,7 @@ export async function runValidate(opts: ValidateCommandOptions, io: ValidateIO):
     const summary =
       errors.length === 0
         ? `${plural(loaded.objects.length, "object")} valid`
-        : `${plural(errors.length, "error")} in ${plural(loaded.objects.length, "object")} (${validation.valid.length} valid)`;
+        : `${plural(errors.length, "error")} in ${plural(loaded.objects.length, "object")} (${accepted} valid)`;
     io.stdout.write(`${summary}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}\n`);
   }
   if (unreadable.length > 0) return 2;
@@ -110,6 +125,7 @@ export function register(program: Command): void {
     .addOption(
       new Option("-o, --output <format>", "json: the diagnostics as JSON (default: one line per problem)"),
     )
+    .addOption(createNamespacesOption())
     .action(async (opts: ValidateCommandOptions) => {
       process.exitCode = await runValidate(opts, { stdout: process.stdout, stderr: process.stderr });
     });

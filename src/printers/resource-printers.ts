@@ -21,9 +21,9 @@ import type {
   Secret,
   Service,
   StatefulSet,
-} from "../../api/types.js";
-import type { AddressMap } from "../../cluster/address-map.js";
-import type { ClusterState } from "../../cluster/state.js";
+} from "../api/types.js";
+import type { AddressMap } from "../cluster/address-map.js";
+import type { ClusterState } from "../cluster/state.js";
 
 export const AGE = "<unknown>";
 
