@@ -190,7 +190,7 @@ describe("lifecycle", () => {
 describe("output to a closed pipe (michi up | head)", () => {
   it("keeps serving and still stops cleanly on SIGTERM", async () => {
     const mdir2 = writeManifests({ "app.yaml": manifests(dir) });
-    const other = await startUp({ block: BLOCK + 20, paths: [mdir2] });
+    const other = await startUp({ block: BLOCK + 25, paths: [mdir2] });
     try {
       // The reader goes away, as `head` does after its lines.
       other.proc.stdout?.destroy();
