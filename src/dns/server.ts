@@ -10,6 +10,7 @@ import net from "node:net";
 import { formatIP, parseIP } from "../api/net.js";
 import { buildQuery, Forwarder, type ForwardResult, parseUpstream } from "./forwarder.js";
 import { hostNameservers } from "./host-resolv.js";
+import { registerInProcessDns } from "./in-process.js";
 import { type AnswerHandle, DnsMetrics } from "./metrics.js";
 import { canonicalIP } from "./names.js";
 import type { ResourceRecord } from "./records.js";
@@ -413,6 +414,10 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     else sendUdp(r, rinfo.port, rinfo.address);
   });
   udpSock.on("error", () => {});
+  // The data plane of this process may hand UDP queries over directly (in-process.ts).
+  const unregister = registerInProcessDns(options.host, udpAddress.port, (msg, remote) =>
+    safeHandle(msg, "udp", remote),
+  );
 
   const tcpLimits: DnsTcpLimits = {
     ...DNS_TCP_DEFAULTS,
@@ -443,6 +448,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     tcpCounters,
     metrics: () => metrics.render(),
     close: async () => {
+      unregister();
       forwarder?.close();
       for (const c of connections) c.destroy();
       await Promise.all([

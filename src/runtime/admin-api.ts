@@ -19,8 +19,8 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { formatDiagnostic } from "../api/diagnostics.js";
-import { parseManifests } from "../api/load.js";
 import { formatCIDR } from "../api/net.js";
+import { parseManifestsIsolated } from "../api/parse-isolated.js";
 import { formatResolvConf, resolvConfFor } from "../cluster/resolv-conf.js";
 import { readBody } from "../http/body.js";
 import { hostAllowed, isLoopback, requireToken } from "../http/guards.js";
@@ -65,7 +65,8 @@ function adminRouter(up: UpView): Router {
     async ({ req, url }: { req: IncomingMessage; url: URL }) => {
       requireToken(req, up.token, TOKEN_HINT);
       const body = await readBody(req, MAX_BODY);
-      const parsed = parseManifests(body, url.searchParams.get("file") ?? "<request>");
+      // Never parse on the thread that serves traffic: a worker with memory and time limits.
+      const parsed = await parseManifestsIsolated(body, url.searchParams.get("file") ?? "<request>");
       const loadErrors = parsed.diagnostics.filter((d) => d.severity === "error");
       if (loadErrors.length > 0 || parsed.objects.length === 0) {
         const diagnostics =
@@ -229,6 +230,7 @@ function metrics(up: UpView): string {
     "# HELP michi_listeners Sockets being served.",
     "# TYPE michi_listeners gauge",
     `michi_listeners ${up.plane.listenerCount}`,
+    ...up.plane.udpFlowMetrics(),
     "# HELP michi_pods Pods running.",
     "# TYPE michi_pods gauge",
     `michi_pods ${up.plane.runtimes.size}`,

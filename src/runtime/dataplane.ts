@@ -19,13 +19,21 @@ import { createSocket, type RemoteInfo, type Socket as UdpSocket } from "node:dg
 import { connect, type Socket } from "node:net";
 import type { Pod } from "../api/types.js";
 import type { AddressMap } from "../cluster/address-map.js";
+import { inProcessDns } from "../dns/in-process.js";
 import { type PodRuntime, portKey } from "../pods/pod-runtime.js";
 import type { Verdict } from "../policy/verdict.js";
 import { Balancer } from "../service/balancer.js";
 import { clusterEndpoints, selectEndpoints } from "../service/endpoint-selection.js";
 import type { ServiceEndpoint, ServiceFrontend } from "../service/service-table.js";
 import { splice } from "../service/tcp-relay.js";
-import { createUdpFlowTable, type UdpFlowTable } from "../service/udp-flows.js";
+import {
+  createUdpFlowTable,
+  DEFAULT_MAX_UDP_FLOWS,
+  defaultUdpSocketBudget,
+  type EvictReason,
+  UdpFlowBudget,
+  type UdpFlowTable,
+} from "../service/udp-flows.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 import type { FlowInput, FlowLog, FlowVerdict } from "./flows.js";
 import { type BindFailure, ListenerPool, type ListenerSpec, listenerKey } from "./listener-pool.js";
@@ -52,9 +60,15 @@ export interface DataPlaneOptions {
   /** Environment for a pod's command (the kubelet's). */
   commandEnv?: (pod: Pod, snap: Snapshot) => Record<string, string>;
   log?: (line: string) => void;
+  /** Most UDP flows per listener (default 16 384); the least recently used is evicted past it. */
+  udpMaxFlows?: number;
+  /** Sockets all UDP flows may own together (default: a quarter of the open-files limit, 64–4096). */
+  udpFlowSockets?: number;
 }
 
 const UDP_IDLE_MS = 30_000;
+/** At most one eviction log line per this many ms. */
+const EVICT_LOG_MS = 10_000;
 
 interface UdpFlow {
   allowed: boolean;
@@ -69,6 +83,10 @@ export class DataPlane implements PlaneView {
   readonly balancer = new Balancer();
   readonly pods: PodManager;
   private readonly udpTables = new Map<string, UdpFlowTable<UdpFlow>>();
+  private readonly udpBudget: UdpFlowBudget;
+  private readonly udpEvictions = { table: 0, sockets: 0 };
+  private udpEvictLogged = 0;
+  private udpEvictUnlogged = 0;
   private readonly held = new Set<Socket>();
   private readonly upstreams = new Set<Socket>();
   private readonly peerCache = new Map<string, PeerInfo>();
@@ -79,6 +97,7 @@ export class DataPlane implements PlaneView {
 
   constructor(readonly options: DataPlaneOptions) {
     this.pods = new PodManager(options);
+    this.udpBudget = new UdpFlowBudget(options.udpFlowSockets ?? defaultUdpSocketBudget());
   }
 
   get runtimes(): ReadonlyMap<string, RuntimeEntry> {
@@ -371,6 +390,27 @@ export class DataPlane implements PlaneView {
     }
     const target = rt.internal.get(portKey(port, "UDP"));
     if (!target) return { allowed: true };
+    // A DNS server of this process (CoreDNS pods): hand the query over with the client's address, no socket.
+    const dns = inProcessDns(target.host, target.port);
+    if (dns) {
+      const from = src.local;
+      const back = (out: Buffer | undefined) => {
+        if (!out) return;
+        try {
+          reply.send(out, rinfo.port, rinfo.address);
+        } catch {
+          // Listener closed meanwhile.
+        }
+      };
+      return {
+        allowed: true,
+        local: (m) => {
+          const r = dns(m, from);
+          if (r instanceof Promise) r.then(back, () => {});
+          else back(r);
+        },
+      };
+    }
     return { allowed: true, upstream: this.udpUpstream(target.host, target.port, src.local, rinfo, reply) };
   }
 
@@ -418,16 +458,78 @@ export class DataPlane implements PlaneView {
   private udpTable(listener: string): UdpFlowTable<UdpFlow> {
     let t = this.udpTables.get(listener);
     if (!t) {
-      t = createUdpFlowTable<UdpFlow>(UDP_IDLE_MS, (_k, f) => {
-        try {
-          f.upstream?.close();
-        } catch {
-          // Already closed.
-        }
-      });
+      t = createUdpFlowTable<UdpFlow>(
+        UDP_IDLE_MS,
+        (_k, f) => {
+          try {
+            f.upstream?.close();
+          } catch {
+            // Already closed.
+          }
+        },
+        {
+          maxFlows: this.options.udpMaxFlows ?? DEFAULT_MAX_UDP_FLOWS,
+          budget: this.udpBudget,
+          holdsSocket: (f) => f.upstream !== undefined,
+          onEvict: (why) => this.udpEvicted(why),
+        },
+      );
       this.udpTables.set(listener, t);
     }
     return t;
+  }
+
+  private udpEvicted(why: EvictReason): void {
+    this.udpEvictions[why]++;
+    this.udpEvictUnlogged++;
+    const now = Date.now();
+    if (now - this.udpEvictLogged < EVICT_LOG_MS) return;
+    this.udpEvictLogged = now;
+    const n = this.udpEvictUnlogged;
+    this.udpEvictUnlogged = 0;
+    const max = this.options.udpMaxFlows ?? DEFAULT_MAX_UDP_FLOWS;
+    this.options.log?.(
+      `udp flows: evicted ${n} least recently used flow${n === 1 ? "" : "s"} (limits: ${max} flows per listener, ${this.udpBudget.max} flow sockets; ${this.udpBudget.used} sockets in use)`,
+    );
+  }
+
+  /** UDP flow table figures, for /metrics. */
+  udpFlowStats(): {
+    flows: number;
+    sockets: number;
+    maxFlowsPerListener: number;
+    maxSockets: number;
+    evicted: { table: number; sockets: number };
+  } {
+    let flows = 0;
+    for (const t of this.udpTables.values()) flows += t.size();
+    return {
+      flows,
+      sockets: this.udpBudget.used,
+      maxFlowsPerListener: this.options.udpMaxFlows ?? DEFAULT_MAX_UDP_FLOWS,
+      maxSockets: this.udpBudget.max,
+      evicted: { ...this.udpEvictions },
+    };
+  }
+
+  /** The same as Prometheus text lines (to append to the admin API's /metrics). */
+  udpFlowMetrics(): string[] {
+    const s = this.udpFlowStats();
+    return [
+      "# HELP michi_udp_flows UDP flows in the data plane's conntrack tables.",
+      "# TYPE michi_udp_flows gauge",
+      `michi_udp_flows ${s.flows}`,
+      "# HELP michi_udp_flow_sockets Sockets owned by UDP flows (relays bound to the client's address).",
+      "# TYPE michi_udp_flow_sockets gauge",
+      `michi_udp_flow_sockets ${s.sockets}`,
+      "# HELP michi_udp_flow_sockets_max The budget of sockets for UDP flows.",
+      "# TYPE michi_udp_flow_sockets_max gauge",
+      `michi_udp_flow_sockets_max ${s.maxSockets}`,
+      "# HELP michi_udp_flow_evictions_total UDP flows evicted before their idle timeout, by limit reached.",
+      "# TYPE michi_udp_flow_evictions_total counter",
+      `michi_udp_flow_evictions_total{limit="table"} ${s.evicted.table}`,
+      `michi_udp_flow_evictions_total{limit="sockets"} ${s.evicted.sockets}`,
+    ];
   }
 
   // --------------------------------------------------------- service paths

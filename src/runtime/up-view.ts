@@ -43,6 +43,8 @@ export interface PlaneView {
   readonly conflicts: readonly string[];
   readonly listenerCount: number;
   isServing(listenerKey: string): boolean;
+  /** Prometheus lines for the UDP flow tables (flows, evictions, sockets). */
+  udpFlowMetrics(): string[];
 }
 
 export interface ChangeResult {

@@ -14,7 +14,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname } from "node:path";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../api/diagnostics.js";
-import { loadManifests } from "../api/load.js";
+import { loadManifestsIsolated } from "../api/parse-isolated.js";
 import type { KubeObject } from "../api/types.js";
 import type { ClusterConfig } from "../cluster/config.js";
 import { commandEnvFor } from "../pods/command-env.js";
@@ -88,7 +88,7 @@ export class UpInstance implements UpView {
 
   /** Loads, compiles and serves; throws MichiError (with every diagnostic) when it cannot. */
   async start(): Promise<void> {
-    const loaded = await loadManifests(this.options.paths);
+    const loaded = await loadManifestsIsolated(this.options.paths);
     const change = this.store.planFiles(loaded.objects);
     const result = compileSnapshot(change.objects, this.options.config, {
       mode: "refuse",
@@ -169,9 +169,9 @@ export class UpInstance implements UpView {
   /** Re-reads the -f paths (the --watch path). */
   reload(): Promise<ChangeResult> {
     return this.serialize(async () => {
-      let loaded: Awaited<ReturnType<typeof loadManifests>>;
+      let loaded: Awaited<ReturnType<typeof loadManifestsIsolated>>;
       try {
-        loaded = await loadManifests(this.options.paths);
+        loaded = await loadManifestsIsolated(this.options.paths);
       } catch (err) {
         const diagnostics: Diagnostic[] = [
           { severity: "error", code: "LoadFailed", message: (err as Error).message },

@@ -21,6 +21,8 @@ export interface ProbeTargets {
   http?: { host: string; port: number };
   /** Also ask the DNS name over TCP, from this source address. */
   tcpFrom?: string;
+  /** The ingress listener (--http): any HTTP answer counts (404 without a matching Ingress). */
+  ingress?: { host: string; port: number };
 }
 
 /** Starts probing; `stop()` ends the loop and returns the totals. */
@@ -51,6 +53,14 @@ export function startProbes(
           totals.errors.push(`dns/tcp: ${t.ok ? `${t.rcode}, ${t.answers} answers` : t.error}`);
         }
       }
+      if (targets.ingress) {
+        const h = await rawHttp(targets.ingress.host, targets.ingress.port, { timeoutMs: 5000 });
+        if (h.ok) totals.ok++;
+        else {
+          totals.failed++;
+          totals.errors.push(`ingress: ${h.error}`);
+        }
+      }
       if (targets.http) {
         const h = await rawHttp(targets.http.host, targets.http.port, { timeoutMs: 5000 });
         if (h.ok && h.status === 200) totals.ok++;
@@ -77,6 +87,12 @@ export async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const m = /VmHWM:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** Open file descriptors of a process. */
+export async function openFds(pid: number): Promise<number> {
+  const { readdir } = await import("node:fs/promises");
+  return (await readdir(`/proc/${pid}/fd`)).length;
 }
 
 /** Current resident memory of a process (VmRSS), in MB. */
