@@ -43,7 +43,7 @@ describe("kernel topology", () => {
     );
     await waitListening(sns, 8080);
     // The server answers with the address it saw: the client's own pod IP (no NAT between pods).
-    expect(await probe(cns, [`${serverIP}:8080`])).toEqual([`open ${clientIP}`]);
+    expect(await probe(cns, [`${serverIP}:8080`])).toEqual([`open ${clientIP} server`]);
     // The node routes the other node's pod CIDR via that node's InternalIP.
     const n1 = plane.nodeNetns("node-1") ?? "";
     const routes = (await runIn(n1, ["ip", "-4", "route"])).stdout;
@@ -77,7 +77,7 @@ describe("kernel topology", () => {
     await waitListening(lns, 9000);
     const clientIP = snap2.state.index.pod("default", "client")?.status?.podIP;
     expect(await probe(plane.podNetns("default/client") ?? "", [`${late}:9000`])).toEqual([
-      `open ${clientIP}`,
+      `open ${clientIP} late`,
     ]);
   });
 });
