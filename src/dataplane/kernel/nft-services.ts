@@ -36,8 +36,17 @@ export function nftProto(p: Protocol): string {
   return p === "UDP" ? "udp" : p === "SCTP" ? "sctp" : "tcp";
 }
 
+const hashes = new Map<string, string>();
+
+/** A short stable hash for chain names (memoized: names repeat across nodes and syncs). */
 function hash(s: string): string {
-  return createHash("sha256").update(s).digest("base64url").replace(/[-_]/g, "x").slice(0, 8).toUpperCase();
+  let h = hashes.get(s);
+  if (h === undefined) {
+    h = createHash("sha256").update(s).digest("base64url").replace(/[-_]/g, "x").slice(0, 8).toUpperCase();
+    if (hashes.size > 500_000) hashes.clear();
+    hashes.set(s, h);
+  }
+  return h;
 }
 
 interface Group {
