@@ -55,6 +55,8 @@ try {
   const syncs: number[] = [];
   const bytes: number[] = [];
   const compiles: number[] = [];
+  const rules: number[] = [];
+  const nfts: number[] = [];
   for (let k = 1; k <= 5; k++) {
     const c = compile(N + k, snap);
     compiles.push(c.ms);
@@ -63,19 +65,24 @@ try {
     await plane.apply(snap);
     syncs.push(performance.now() - t);
     bytes.push(plane.lastSync.nftBytes);
+    rules.push(plane.lastSync.compileMs);
+    nfts.push(plane.lastSync.nftMs);
     console.log(
       JSON.stringify({
         what: "one Service added",
         services: N + k,
         syncMs: syncs.at(-1),
         nftBytes: bytes.at(-1),
+        rulesCompileAndDiffMs: rules.at(-1),
+        nftMs: nfts.at(-1),
         snapshotCompileMs: c.ms,
       }),
     );
   }
   console.log(
     `\n${N} Services: first sync ${first.ms.toFixed(0)} ms (${(first.nftBytes / 1e6).toFixed(1)} MB of nft text over 2 nodes); ` +
-      `one Service added: kernel sync median ${median(syncs).toFixed(1)} ms (${median(bytes)} bytes of nft), ` +
+      `one Service added: kernel sync median ${median(syncs).toFixed(1)} ms (${median(bytes)} bytes of nft; ` +
+      `rule compile + diff for both nodes ${median(rules).toFixed(1)} ms, nft -f in parallel ${median(nfts).toFixed(1)} ms), ` +
       `snapshot compile median ${median(compiles).toFixed(0)} ms`,
   );
 } finally {

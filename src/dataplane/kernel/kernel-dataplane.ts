@@ -22,7 +22,7 @@ import type { PolicyEngine } from "../../policy/engine.js";
 import type { ServiceTable } from "../../service/service-table.js";
 import { compilePolicyRules, type DenyAction, type PolicyPod } from "./nft-policy.js";
 import { diffTable, type NftTable } from "./nft-ruleset.js";
-import { compileServiceRules, externalRoutes } from "./nft-services.js";
+import { compileServiceRules, externalRoutes, type ServiceRulesCache } from "./nft-services.js";
 import { type ExecOptions, PodCommands, podEnv, spawnInNetns, writePodResolvConf } from "./pod-processes.js";
 import { runChecked, runLimited } from "./run.js";
 import {
@@ -103,12 +103,14 @@ export class KernelDataPlane {
   private tables = new Map<string, { proxy: NftTable; policy: NftTable }>();
   private readonly commands: PodCommands;
   private hubRoutes = new Map<string, string>();
+  private readonly serviceCaches = new Map<string, ServiceRulesCache>();
   private queue: Promise<unknown> = Promise.resolve();
   private broken = false;
   private closed = false;
   private readonly exitHook = () => this.teardownSync();
   /** Transaction sizes and times of the last sync, for the bench and logs. */
-  lastSync = { ms: 0, nftBytes: 0, ipBatches: 0 };
+  lastSync = { ms: 0, nftBytes: 0, ipBatches: 0, compileMs: 0, nftMs: 0 };
+  private phase = { compileMs: 0, nftMs: 0 };
 
   private constructor(readonly options: KernelDataPlaneOptions) {
     this.id = options.id ?? newSandboxId();
@@ -219,7 +221,7 @@ export class KernelDataPlane {
         }),
         (pod) => this.envOf(pod, snap),
       );
-      this.lastSync = { ms: performance.now() - t0, nftBytes, ipBatches: batches };
+      this.lastSync = { ms: performance.now() - t0, nftBytes, ipBatches: batches, ...this.phase };
     } catch (err) {
       if (first) {
         await this.commands.close();
@@ -244,14 +246,23 @@ export class KernelDataPlane {
 
   /** One `nft -f` transaction per node: proxy and policy changes together. */
   private async syncTables(snap: KernelSnapshot, topo: Topology, fresh: boolean): Promise<number> {
-    if (fresh) this.tables.clear();
+    const t0 = performance.now();
+    if (fresh) {
+      this.tables.clear();
+      this.serviceCaches.clear();
+    }
     const deny = this.options.deny ?? "drop";
     const podCIDR = snap.state.config.podCIDR;
     let bytes = 0;
     const tasks: (() => Promise<unknown>)[] = [];
     const nextTables = new Map<string, { proxy: NftTable; policy: NftTable }>();
     for (const n of topo.nodes.values()) {
-      const proxy = compileServiceRules(snap.services, { name: n.name, ip: n.ip }, { podCIDR });
+      let cache = this.serviceCaches.get(n.netns);
+      if (!cache) {
+        cache = new Map();
+        this.serviceCaches.set(n.netns, cache);
+      }
+      const proxy = compileServiceRules(snap.services, { name: n.name, ip: n.ip }, { podCIDR }, cache);
       const pods: PolicyPod[] = [];
       for (const p of topo.pods.values()) {
         if (p.node !== n.name) continue;
@@ -268,8 +279,11 @@ export class KernelDataPlane {
         runChecked(["ip", "netns", "exec", n.netns, "nft", "-f", "-"], text, `nft on node ${n.name}`),
       );
     }
+    const t1 = performance.now();
     await runLimited(tasks, this.options.parallel ?? 8);
+    this.phase = { compileMs: t1 - t0, nftMs: performance.now() - t1 };
     this.tables = nextTables;
+    for (const k of this.serviceCaches.keys()) if (!nextTables.has(k)) this.serviceCaches.delete(k);
     return bytes;
   }
 

@@ -76,7 +76,7 @@ export function diffTable(prev: NftTable | undefined, next: NftTable): string {
   }
   for (const [name, c] of next.chains) {
     const old = p.chains.get(name);
-    if (old && sameRules(old.rules, c.rules)) continue;
+    if (old && (old.rules === c.rules || sameRules(old.rules, c.rules))) continue;
     if (old) out.push(`flush chain ${t} ${name}`);
     for (const r of c.rules) out.push(`add rule ${t} ${name} ${r}`);
   }

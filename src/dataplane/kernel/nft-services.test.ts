@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { makeConfig } from "../../cluster/config.js";
 import { parseYAML } from "../../policy/testing.js";
 import { compileSnapshot } from "../../runtime/snapshot.js";
-import { renderTable } from "./nft-ruleset.js";
-import { compileServiceRules, externalRoutes } from "./nft-services.js";
+import { diffTable, renderTable } from "./nft-ruleset.js";
+import { compileServiceRules, externalRoutes, type ServiceRulesCache } from "./nft-services.js";
 
 const yaml = `
 apiVersion: v1
@@ -32,8 +32,9 @@ metadata: {name: none, namespace: default}
 spec: {selector: {app: none}, ports: [{port: 82}]}
 `;
 
-function snap() {
-  const r = compileSnapshot(parseYAML(yaml), makeConfig({ nodes: 2 }), undefined);
+function snap(extra = "", previous?: ReturnType<typeof compileSnapshot>) {
+  const prev = previous?.ok ? previous.snapshot : undefined;
+  const r = compileSnapshot(parseYAML(yaml + extra), makeConfig({ nodes: 2 }), prev);
   if (!r.ok) throw new Error("compile");
   return r.snapshot;
 }
@@ -99,5 +100,22 @@ describe("kube-proxy nftables rules", () => {
       `${ip("none")} . tcp . 82 : goto reject-chain`,
     );
     expect(renderTable(t)).toContain("add rule ip michi-proxy reject-chain reject");
+  });
+
+  it("a cached resync equals a fresh compile, and a diff after one new Service touches only it", () => {
+    const cache: ServiceRulesCache = new Map();
+    const opts = { podCIDR: "10.244.0.0/16" };
+    const a = compileServiceRules(s.services, node1, opts, cache);
+    expect(renderTable(a)).toBe(renderTable(t));
+    const r1 = compileSnapshot(parseYAML(yaml), makeConfig({ nodes: 2 }), undefined);
+    const s2 = snap(
+      "---\napiVersion: v1\nkind: Service\nmetadata: {name: late, namespace: default}\nspec: {selector: {app: web}, ports: [{port: 83, targetPort: 8080}]}\n",
+      r1,
+    );
+    const b = compileServiceRules(s2.services, node1, opts, cache);
+    expect(renderTable(b)).toBe(renderTable(compileServiceRules(s2.services, node1, opts)));
+    const d = diffTable(a, b);
+    expect(d).toContain("default/late/tcp/");
+    expect(d.split("\n").filter((l) => l !== "" && !l.includes("default/late/"))).toEqual([]);
   });
 });

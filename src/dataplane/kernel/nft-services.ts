@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import type { Protocol } from "../../api/types.js";
 import { clusterEndpoints, localEndpoints } from "../../service/endpoint-selection.js";
 import type { ServiceEndpoint, ServiceFrontend, ServiceTable } from "../../service/service-table.js";
-import { addElement, type NftTable, newTable } from "./nft-ruleset.js";
+import { addElement, type NftChain, type NftSet, type NftTable, newTable } from "./nft-ruleset.js";
 
 export const PROXY_TABLE = "michi-proxy";
 export const MASQ_MARK = "0x4000";
@@ -133,19 +133,61 @@ function skeleton(t: NftTable, node: ProxyNode): void {
   );
 }
 
-/** The kube-proxy ruleset of one node. */
+/** What one service port contributes to a node's table (cached while its inputs stay the same). */
+interface GroupOut {
+  sig: string;
+  chains: [string, NftChain][];
+  sets: [string, NftSet][];
+  elements: [string, string, string][];
+}
+
+/** Per node: service port id → its last output. Reused outputs keep their rule arrays, so the diff skips them by identity. */
+export type ServiceRulesCache = Map<string, GroupOut>;
+
+function signature(g: Group, options: ProxyOptions): string {
+  let s = `${options.podCIDR}|${g.itp}|${g.etp}|${g.affinity}`;
+  for (const f of g.frontends) s += `|${f.kind} ${f.ip} ${f.port} ${f.node}`;
+  for (const e of g.endpoints)
+    s += `|${e.ip} ${e.port} ${e.nodeName} ${e.ready} ${e.serving} ${e.terminating}`;
+  return s;
+}
+
+/** The kube-proxy ruleset of one node; `cache` (kept by the caller per node) makes a resync cost only what changed. */
 export function compileServiceRules(
   services: ServiceTable,
   node: ProxyNode,
   options: ProxyOptions,
+  cache?: ServiceRulesCache,
 ): NftTable {
   const t = newTable("ip", PROXY_TABLE);
   skeleton(t, node);
-  for (const g of groups(services)) compileGroup(t, g, node, options);
+  const seen = new Set<string>();
+  for (const g of groups(services)) {
+    seen.add(g.id);
+    const sig = signature(g, options);
+    let out = cache?.get(g.id);
+    if (!out || out.sig !== sig) {
+      out = compileGroup(g, node, options, sig);
+      cache?.set(g.id, out);
+    }
+    for (const [name, c] of out.chains) t.chains.set(name, c);
+    for (const [name, set] of out.sets) t.sets.set(name, set);
+    for (const [set, key, value] of out.elements) addElement(t, set, key, value);
+  }
+  if (cache) for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
   return t;
 }
 
-function compileGroup(t: NftTable, g: Group, node: ProxyNode, options: ProxyOptions): void {
+function compileGroup(g: Group, node: ProxyNode, options: ProxyOptions, sig: string): GroupOut {
+  const out: GroupOut = { sig, chains: [], sets: [], elements: [] };
+  // The group writes into its own output (same calls as on a table).
+  const t = {
+    chains: { set: (name: string, c: NftChain) => out.chains.push([name, c]) },
+    sets: { set: (name: string, set: NftSet) => out.sets.push([name, set]) },
+  };
+  const addElement = (_t: unknown, set: string, key: string, value: string) => {
+    out.elements.push([set, key, value]);
+  };
   const proto = nftProto(g.protocol);
   const h = hash(g.id);
   const cluster = clusterEndpoints(g.endpoints);
@@ -157,7 +199,7 @@ function compileGroup(t: NftTable, g: Group, node: ProxyNode, options: ProxyOpti
       addElement(t, "no-endpoint-services", `${f.ip} . ${proto} . ${f.port}`, "goto reject-chain");
     for (const f of nodePorts)
       addElement(t, "no-endpoint-nodeports", `${proto} . ${f.port}`, "goto reject-chain");
-    return;
+    return out;
   }
   const local = localEndpoints(g.endpoints, node.name);
   const epChain = (ep: ServiceEndpoint) =>
@@ -229,6 +271,7 @@ function compileGroup(t: NftTable, g: Group, node: ProxyNode, options: ProxyOpti
     rules.push(`meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`);
     t.chains.set(name, { rules });
   }
+  return out;
 }
 
 /**
