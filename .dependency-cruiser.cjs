@@ -32,6 +32,7 @@ const peers = {
   gateway: ["ingress", "service"],
   store: ["cluster"],
   runtime: ["kubeapi"],
+  dataplane: ["pods", "snapshot"],
   cli: ["web"],
 };
 const folders = Object.keys(ranks);
