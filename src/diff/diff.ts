@@ -1,0 +1,122 @@
+/**
+ * `michi diff` as a pure function: two loaded versions of the manifests in,
+ * what changes out: connections newly allowed or denied (connection-diff.ts),
+ * Service backends, Ingress routes, cluster DNS names, and lint/validation
+ * findings. The JSON shape is shared/CLI.md's "diff" contract.
+ */
+import type { Diagnostic } from "../api/diagnostics.js";
+import type { LoadClusterResult } from "../cluster/load-cluster.js";
+import { buildZone } from "../dns/zone.js";
+import { lintIngressAnnotations } from "../ingress/lint.js";
+import { compileRoutes } from "../ingress/route-table.js";
+import { compilePolicy, type PolicyEngine } from "../policy/engine.js";
+import { lintCluster } from "../policy/lint.js";
+import type { PortProtocol } from "../policy/matrix.js";
+import { type ConnectionChange, diffConnections } from "./connection-diff.js";
+import { type DnsDiff, diffDNS } from "./dns-diff.js";
+import { diffFindings } from "./finding-diff.js";
+import { type Locator, makeLocator } from "./locate.js";
+import { diffRoutes, type RouteChange } from "./route-diff.js";
+import { diffServices, type ServiceChange } from "./service-diff.js";
+import { type WorkloadNamer, workloadNamer } from "./workloads.js";
+
+export interface DiffResult {
+  connections: { added: ConnectionChange[]; removed: ConnectionChange[] };
+  services: ServiceChange[];
+  routes: RouteChange[];
+  dns: DnsDiff;
+  findings: { added: Diagnostic[]; removed: Diagnostic[] };
+  workloads: { added: string[]; removed: string[] };
+  /** What was compared (for the summary line). */
+  compared: { ports: PortProtocol[]; requests: number; pods: { base: number; head: number } };
+  /** Milliseconds per part. */
+  timings: Record<string, number>;
+}
+
+export interface DiffOptions {
+  ports?: readonly PortProtocol[];
+}
+
+interface Side {
+  loaded: LoadClusterResult;
+  engine: PolicyEngine;
+  locate: Locator;
+  workloadOf: WorkloadNamer;
+}
+
+function side(loaded: LoadClusterResult): Side {
+  return {
+    loaded,
+    engine: compilePolicy(loaded.state),
+    locate: makeLocator(loaded.objects),
+    workloadOf: workloadNamer(loaded.state),
+  };
+}
+
+/** The findings `michi lint` prints for one version. */
+export function lintFindings(loaded: LoadClusterResult, engine: PolicyEngine): Diagnostic[] {
+  const extra = [...loaded.diagnostics, ...loaded.state.diagnostics, ...lintIngressAnnotations(loaded.state)];
+  return lintCluster(engine, extra, loaded.objects);
+}
+
+export function changeCount(d: DiffResult): number {
+  return (
+    d.connections.added.length +
+    d.connections.removed.length +
+    d.services.length +
+    d.routes.length +
+    d.dns.added.length +
+    d.dns.removed.length +
+    d.dns.changed.length +
+    d.findings.added.length +
+    d.findings.removed.length +
+    d.workloads.added.length +
+    d.workloads.removed.length
+  );
+}
+
+export function diffManifests(
+  baseLoaded: LoadClusterResult,
+  headLoaded: LoadClusterResult,
+  opts: DiffOptions = {},
+): DiffResult {
+  const timings: Record<string, number> = {};
+  const time = <T>(name: string, f: () => T): T => {
+    const t = performance.now();
+    const r = f();
+    timings[name] = Math.round(performance.now() - t);
+    return r;
+  };
+  const [base, head] = time("compile", () => [side(baseLoaded), side(headLoaded)] as const);
+  const connections = time("connections", () =>
+    diffConnections(base, head, opts.ports ? { ports: opts.ports } : {}),
+  );
+  const services = time("services", () =>
+    diffServices(
+      { state: base.loaded.state, locate: base.locate, workloadOf: base.workloadOf },
+      { state: head.loaded.state, locate: head.locate, workloadOf: head.workloadOf },
+    ),
+  );
+  const locate = { base: base.locate, head: head.locate };
+  const routes = time("routes", () =>
+    diffRoutes(compileRoutes(base.loaded.state), compileRoutes(head.loaded.state), locate),
+  );
+  const dns = time("dns", () => diffDNS(buildZone(base.loaded.state), buildZone(head.loaded.state), locate));
+  const findings = time("findings", () =>
+    diffFindings(lintFindings(base.loaded, base.engine), lintFindings(head.loaded, head.engine)),
+  );
+  return {
+    connections: { added: connections.added, removed: connections.removed },
+    services,
+    routes: routes.changes,
+    dns,
+    findings: { added: findings.added, removed: findings.resolved },
+    workloads: connections.workloads,
+    compared: {
+      ports: connections.ports,
+      requests: routes.requests,
+      pods: { base: base.loaded.state.pods.length, head: head.loaded.state.pods.length },
+    },
+    timings,
+  };
+}
