@@ -117,4 +117,40 @@ describe("michi diff (CLI)", () => {
     expect(same.status).toBe(0);
     expect(same.stdout).toMatch(/^no changes/);
   });
+
+  it("validate, lint and diff write the CI formats", () => {
+    const dir = mkdtempSync(join(tmpdir(), "michi-ci-"));
+    temps.push(dir);
+    writeFileSync(
+      join(dir, "svc.yaml"),
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 99999\n",
+    );
+    const v = michi(["validate", "-f", "svc.yaml", "-o", "github"], { cwd: dir });
+    expect(v.status).toBe(1);
+    expect(v.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^::error file=svc\.yaml,line=8,col=11,title=michi FieldValue\w+::Service default\/web: spec\.ports\[0\]\.port: /,
+      ),
+    ]);
+    const j = michi(["validate", "-f", "svc.yaml", "-o", "junit"], { cwd: dir });
+    expect(j.status).toBe(1);
+    expect(j.stdout).toContain(
+      '<testcase name="Service default/web" classname="svc.yaml" file="svc.yaml" line="1">',
+    );
+    const l = michi(["lint", "-f", EXAMPLE, "-o", "sarif"]);
+    expect(l.status).toBe(0);
+    const log = JSON.parse(l.stdout);
+    expect(log.version).toBe("2.1.0");
+    expect(log.runs[0].results.length).toBeGreaterThan(3);
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(
+      /^examples\/idp-system\//,
+    );
+    const copy = editedCopy([SCENARIOS.policyTightened]);
+    temps.push(copy.dir);
+    const d = michi(["diff", "--base", EXAMPLE, "--head", copy.dir, "-o", "github"]);
+    expect(d.status).toBe(1);
+    expect(d.stdout).toMatch(
+      /^::notice file=[^,]*60-network-policy\.yaml,line=\d+,col=\d+,title=michi diff\/connection-denied::newly denied: deployment\/idp-system\/idp-server → deployment\/idp-system\/redis TCP\/6379/m,
+    );
+  });
 });

@@ -11,6 +11,8 @@ import { buildFromObjects, type LoadClusterResult, loadCluster } from "../../clu
 import { changeCount, type DiffResult, diffManifests } from "../../diff/diff.js";
 import { formatDiffText, palette, wantsColour } from "../../diff/format-text.js";
 import { loadFromGit } from "../../diff/git-source.js";
+import { CI_FORMATS, isCIFormat, renderCI } from "../../report/ci-output.js";
+import { diffItems } from "../../report/diff-items.js";
 import { formatDiffMarkdown } from "../../report/diff-markdown.js";
 import { configFromOptions, type ManifestOptions } from "../common.js";
 import { portsFromOptions } from "./matrix.js";
@@ -25,7 +27,7 @@ interface DiffOptions extends ManifestOptions {
   protocols?: string;
 }
 
-const FORMATS = ["text", "json", "md"] as const;
+const FORMATS = ["text", "json", "md", ...CI_FORMATS] as const;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 async function loadPaths(paths: readonly string[], opts: DiffOptions): Promise<LoadClusterResult> {
@@ -41,7 +43,12 @@ export function diffJSON(d: DiffResult): Record<string, unknown> {
   return rest;
 }
 
-export function render(d: DiffResult, format: string, colour: boolean): string {
+export function render(d: DiffResult, format: string, colour: boolean, exitCode?: number): string {
+  if (isCIFormat(format))
+    return renderCI(format, diffItems(d), {
+      command: "diff",
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    });
   switch (format) {
     case "json":
       return `${JSON.stringify(diffJSON(d), null, 2)}\n`;
@@ -113,7 +120,7 @@ export function register(program: Command): void {
     .option("--cluster-domain <domain>", "cluster DNS domain (default cluster.local)")
     .action(async (opts: DiffOptions) => {
       const { result, code } = await runDiff(opts);
-      process.stdout.write(render(result, opts.output, wantsColour(process.stdout)));
+      process.stdout.write(render(result, opts.output, wantsColour(process.stdout), code));
       process.exitCode = code;
     });
 }
