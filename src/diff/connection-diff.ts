@@ -105,7 +105,8 @@ function policyFingerprints(engine: PolicyEngine): Map<string, string> {
   return new Map(engine.policies.map((p) => [p.key, JSON.stringify(p.source.spec ?? {})]));
 }
 
-function changedPolicies(a: PolicyEngine, b: PolicyEngine): Set<string> {
+/** Keys of the policies added, removed or edited between two engines. */
+export function changedPolicies(a: PolicyEngine, b: PolicyEngine): Set<string> {
   const fa = policyFingerprints(a);
   const fb = policyFingerprints(b);
   const out = new Set<string>();

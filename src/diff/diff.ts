@@ -7,18 +7,18 @@
 import type { Diagnostic } from "../api/diagnostics.js";
 import type { LoadClusterResult } from "../cluster/load-cluster.js";
 import { buildZone } from "../dns/zone.js";
-import { lintIngressAnnotations } from "../ingress/lint.js";
 import { compileRoutes } from "../ingress/route-table.js";
 import { compilePolicy, type PolicyEngine } from "../policy/engine.js";
-import { lintCluster } from "../policy/lint.js";
 import type { PortProtocol } from "../policy/matrix.js";
-import { type ConnectionChange, diffConnections } from "./connection-diff.js";
-import { type DnsDiff, diffDNS } from "./dns-diff.js";
+import { type ConnectionChange, changedPolicies, diffConnections } from "./connection-diff.js";
+import { lintBoth } from "./diff-lint.js";
+import { type DnsDiff, diffDNS, zoneInputs } from "./dns-diff.js";
 import { diffFindings } from "./finding-diff.js";
 import { type Locator, makeLocator } from "./locate.js";
 import { diffRoutes, type RouteChange } from "./route-diff.js";
 import { diffServices, type ServiceChange } from "./service-diff.js";
 import { type WorkloadNamer, workloadNamer } from "./workloads.js";
+import { podWorld } from "./world.js";
 
 export interface DiffResult {
   connections: { added: ConnectionChange[]; removed: ConnectionChange[] };
@@ -53,12 +53,6 @@ function side(loaded: LoadClusterResult): Side {
   };
 }
 
-/** The findings `michi lint` prints for one version. */
-export function lintFindings(loaded: LoadClusterResult, engine: PolicyEngine): Diagnostic[] {
-  const extra = [...loaded.diagnostics, ...loaded.state.diagnostics, ...lintIngressAnnotations(loaded.state)];
-  return lintCluster(engine, extra, loaded.objects);
-}
-
 export function changeCount(d: DiffResult): number {
   return (
     d.connections.added.length +
@@ -91,20 +85,29 @@ export function diffManifests(
   const connections = time("connections", () =>
     diffConnections(base, head, opts.ports ? { ports: opts.ports } : {}),
   );
+  const sameWorld = time(
+    "world",
+    () => podWorld(base.loaded.state, base.workloadOf) === podWorld(head.loaded.state, head.workloadOf),
+  );
   const services = time("services", () =>
     diffServices(
       { state: base.loaded.state, locate: base.locate, workloadOf: base.workloadOf },
       { state: head.loaded.state, locate: head.locate, workloadOf: head.workloadOf },
+      sameWorld,
     ),
   );
   const locate = { base: base.locate, head: head.locate };
   const routes = time("routes", () =>
     diffRoutes(compileRoutes(base.loaded.state), compileRoutes(head.loaded.state), locate),
   );
-  const dns = time("dns", () => diffDNS(buildZone(base.loaded.state), buildZone(head.loaded.state), locate));
-  const findings = time("findings", () =>
-    diffFindings(lintFindings(base.loaded, base.engine), lintFindings(head.loaded, head.engine)),
-  );
+  const dns = time("dns", () => {
+    const [b, h] = zoneInputs(base.loaded.state, head.loaded.state);
+    return diffDNS(buildZone(b), buildZone(h), locate);
+  });
+  const findings = time("findings", () => {
+    const both = lintBoth(base, head, sameWorld, changedPolicies(base.engine, head.engine));
+    return diffFindings(both.base, both.head);
+  });
   return {
     connections: { added: connections.added, removed: connections.removed },
     services,

@@ -7,6 +7,8 @@
  * whose zone entry is identical on both sides are skipped: their answers are
  * too. Pod names (`A-B-C-D.NS.pod.ZONE`) follow from pod IPs and are left out.
  */
+import type { EndpointSlice, Service } from "../api/types.js";
+import type { ClusterState } from "../cluster/state.js";
 import { presentData } from "../dns/records.js";
 import { answerByName } from "../dns/responder.js";
 import type { Zone, ZoneService } from "../dns/zone.js";
@@ -80,6 +82,43 @@ function recordSets(zone: Zone, svc: ZoneService | undefined, names: Iterable<[s
     out.set(name, list);
   }
   return out;
+}
+
+const sliceService = (s: EndpointSlice) =>
+  `${s.metadata?.namespace ?? "default"}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? ""}`;
+const serviceKey = (s: Service) => `${s.metadata?.namespace ?? "default"}/${s.metadata?.name ?? ""}`;
+
+/**
+ * The two states cut down to the Services whose DNS inputs differ (the
+ * Service or its EndpointSlices): the zone of every other Service is the same
+ * on both sides, so building it twice is wasted work on large clusters.
+ */
+export function zoneInputs(base: ClusterState, head: ClusterState): [ClusterState, ClusterState] {
+  const fingerprint = (st: ClusterState) => {
+    const slices = new Map<string, string[]>();
+    for (const sl of st.endpointSlices) {
+      const k = sliceService(sl);
+      const l = slices.get(k) ?? [];
+      l.push(JSON.stringify([sl.addressType, sl.endpoints, sl.ports]));
+      slices.set(k, l);
+    }
+    const out = new Map<string, string>();
+    for (const svc of st.services)
+      out.set(serviceKey(svc), JSON.stringify([svc.spec, (slices.get(serviceKey(svc)) ?? []).sort()]));
+    return out;
+  };
+  const fb = fingerprint(base);
+  const fh = fingerprint(head);
+  const changed = new Set<string>();
+  for (const [k, v] of fb) if (fh.get(k) !== v) changed.add(k);
+  for (const k of fh.keys()) if (!fb.has(k)) changed.add(k);
+  const cut = (st: ClusterState): ClusterState => ({
+    ...st,
+    services: st.services.filter((s) => changed.has(serviceKey(s))),
+    endpointSlices: st.endpointSlices.filter((s) => changed.has(sliceService(s))),
+    pods: [],
+  });
+  return [cut(base), cut(head)];
 }
 
 const same = (a: ZoneService | undefined, b: ZoneService | undefined) =>

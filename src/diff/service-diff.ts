@@ -49,7 +49,8 @@ const text = (r: Record<string, number>) =>
 
 const sorted = (r: Record<string, number>) => JSON.stringify(Object.entries(r).sort());
 
-export function diffServices(base: Side, head: Side): ServiceChange[] {
+/** `sameWorld`: the pods are the same on both sides (world.ts), so only Services whose selector changed can change backends. */
+export function diffServices(base: Side, head: Side, sameWorld = false): ServiceChange[] {
   const key = (s: Service) => `${s.metadata?.namespace ?? "default"}/${s.metadata?.name ?? ""}`;
   const b = new Map(base.state.services.map((s) => [key(s), s]));
   const h = new Map(head.state.services.map((s) => [key(s), s]));
@@ -57,6 +58,8 @@ export function diffServices(base: Side, head: Side): ServiceChange[] {
   for (const k of [...new Set([...b.keys(), ...h.keys()])].sort()) {
     const sb = b.get(k);
     const sh = h.get(k);
+    if (sameWorld && sb && sh && JSON.stringify(sb.spec?.selector) === JSON.stringify(sh.spec?.selector))
+      continue;
     const from = backends(base, sb);
     const to = backends(head, sh);
     if (sorted(from) === sorted(to)) continue;

@@ -1,12 +1,14 @@
 /**
  * `michi lint`: NetworkPolicy, Service and Ingress findings (plus load and
- * validation diagnostics and the ingress plane's annotation findings). Exit 1 on any error; --strict also on warnings.
+ * validation diagnostics, the ingress plane's annotation findings and the
+ * exposure findings of policy/lint-exposure.ts). Exit 1 on any error; --strict also on warnings.
  */
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../../api/diagnostics.js";
 import { lintIngressAnnotations } from "../../ingress/lint.js";
 import { compilePolicy } from "../../policy/engine.js";
 import { lintCluster } from "../../policy/lint.js";
+import { lintExposure } from "../../policy/lint-exposure.js";
 import { CI_FORMATS, isCIFormat, renderCI } from "../../report/ci-output.js";
 import { diagnosticItem } from "../../report/report-item.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
@@ -42,12 +44,14 @@ export function register(program: Command): void {
         `-o: expected json, ${CI_FORMATS.join(", ")}, got ${JSON.stringify(opts.output)}`,
       );
     const loaded = await loadFromOptions(opts, { printDiagnostics: false });
+    const engine = compilePolicy(loaded.state);
     const extra = [
       ...loaded.diagnostics,
       ...loaded.state.diagnostics,
       ...lintIngressAnnotations(loaded.state),
+      ...lintExposure(engine),
     ];
-    const findings = lintCluster(compilePolicy(loaded.state), extra, loaded.objects);
+    const findings = lintCluster(engine, extra, loaded.objects);
     const errors = findings.filter((d) => d.severity === "error").length;
     const warnings = findings.length - errors;
     const code = errors > 0 || (opts.strict && warnings > 0) ? 1 : 0;
