@@ -49,7 +49,7 @@ async function main() {
   process.stdout.write(
     `diff, 50k pods (${base.state.pods.length} / ${head.state.pods.length}), ${base.state.networkPolicies.length} policies, one policy changed:\n` +
       `  load + build both versions: ${(loadMs / 1000).toFixed(2)} s (not diff work; see bench/load-cluster.ts)\n` +
-      `  diff: ${(diffMs / 1000).toFixed(2)} s wall, ${((c.user + c.system) / 1e6).toFixed(2)} s CPU — ${JSON.stringify(d.timings)} ms\n` +
+      `  diff: ${(diffMs / 1000).toFixed(2)} s wall, ${((c.user + c.system) / 1e6).toFixed(2)} s CPU — CPU ms per part ${JSON.stringify(d.timings)}\n` +
       `  changes: ${changeCount(d)} (${d.connections.added.length} newly allowed groups, ${d.connections.added.reduce((n, x) => n + x.pairs, 0)} pod pairs; ${d.findings.added.length} findings added, ${d.findings.removed.length} resolved)\n`,
   );
 }

@@ -136,9 +136,21 @@ function ruleField(dir: "ingress" | "egress", rule: number, peer: number | undef
   return path;
 }
 
+const locations = new WeakMap<ConnectionSide, Map<string, SourceLocation | undefined>>();
+
+/** Cached per side: one policy rule decides many workload pairs. */
 function policyLocation(side: ConnectionSide, key: string, path: FieldPath): SourceLocation | undefined {
+  let cache = locations.get(side);
+  if (!cache) {
+    cache = new Map();
+    locations.set(side, cache);
+  }
+  const k = `${key} ${path.join(".")}`;
+  if (cache.has(k)) return cache.get(k);
   const slash = key.indexOf("/");
-  return side.locate("NetworkPolicy", key.slice(0, slash), key.slice(slash + 1), path);
+  const loc = side.locate("NetworkPolicy", key.slice(0, slash), key.slice(slash + 1), path);
+  cache.set(k, loc);
+  return loc;
 }
 
 function sideCause(side: ConnectionSide, dir: "ingress" | "egress", v: SideVerdict): SideCause {
@@ -332,13 +344,11 @@ export function diffConnections(
   };
   let affected = 0;
   for (const j of joints) if (asSource[j.id] || asDest[j.id]) affected++;
+  const dests = joints.filter((j) => asDest[j.id]);
   for (let pi = 0; pi < ports.length; pi++) {
     for (const s of joints) {
-      if (asSource[s.id]) {
-        for (const d of joints) compare(s, d, pi);
-      } else {
-        for (const d of joints) if (asDest[d.id]) compare(s, d, pi);
-      }
+      if (asSource[s.id]) for (const d of joints) compare(s, d, pi);
+      else for (const d of dests) compare(s, d, pi);
     }
   }
 

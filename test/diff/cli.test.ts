@@ -153,4 +153,29 @@ describe("michi diff (CLI)", () => {
       /^::notice file=[^,]*60-network-policy\.yaml,line=\d+,col=\d+,title=michi diff\/connection-denied::newly denied: deployment\/idp-system\/idp-server → deployment\/idp-system\/redis TCP\/6379/m,
     );
   });
+
+  it("matrix --focus restricts the table to one workload's peers", () => {
+    const r = michi([
+      "matrix",
+      "-f",
+      EXAMPLE,
+      "--focus",
+      "deployment/idp-system/idp-server",
+      "--ports",
+      "8080",
+      "-o",
+      "json",
+    ]);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.focus).toBe("deployment/idp-system/idp-server");
+    expect(
+      json.results.every(
+        (x: { from: string; to: string }) => x.from.includes("idp-server") || x.to.includes("idp-server"),
+      ),
+    ).toBe(true);
+    const bad = michi(["matrix", "-f", EXAMPLE, "--focus", "deployment/idp-system/nope"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("deployment idp-system/nope not found");
+  });
 });
