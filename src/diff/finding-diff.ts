@@ -1,9 +1,11 @@
 /**
  * Lint and validation findings added and resolved between two versions.
- * A finding is the same finding when its code, object, field and message are:
- * its line may move as the file is edited, so positions are not compared
- * (the reported one is the new version's for added findings, the old
- * version's for resolved ones).
+ * A finding is the same finding when its severity, code, object and message
+ * are: its line moves as the file is edited and its field path as earlier
+ * rules are added or removed (`egress[3]` becomes `egress[2]`), so neither is
+ * compared (the one reported is the new version's for added findings, the
+ * old version's for resolved ones). Counts are kept: two equal findings
+ * before and one after is one resolved.
  */
 import type { Diagnostic } from "../api/diagnostics.js";
 
@@ -13,9 +15,7 @@ export interface FindingDiff {
 }
 
 export function findingKey(d: Diagnostic): string {
-  return [d.severity, d.code, d.kind ?? "", d.namespace ?? "", d.name ?? "", d.field ?? "", d.message].join(
-    "\u0000",
-  );
+  return [d.severity, d.code, d.kind ?? "", d.namespace ?? "", d.name ?? "", d.message].join("\u0000");
 }
 
 /** Multiset difference: a finding present twice before and once after is resolved once. */
