@@ -1,12 +1,13 @@
 /**
  * `michi lint` of a snapshot: the policy engine's findings (DNS egress,
- * policies, Services, Ingresses), the Ingress annotation findings, and the
+ * policies, Services, Ingresses), exposure, the Ingress annotation findings, and the
  * snapshot's own load, validation and controller diagnostics, each located
  * at its file:line. The one list the CLI prints and the dashboard shows.
  */
 import type { Diagnostic } from "../api/diagnostics.js";
 import { lintIngressAnnotations } from "../ingress/lint.js";
 import { lintCluster } from "../policy/lint.js";
+import { lintExposure } from "../policy/lint-exposure.js";
 import { allDiagnostics, type Snapshot } from "./snapshot.js";
 
 export function lintSnapshot(snap: Snapshot): Diagnostic[] {

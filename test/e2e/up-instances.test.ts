@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startUp, type Up, writeManifests } from "./harness.js";
 
-const BLOCK = 130;
+const BLOCK = 110;
 
 const app = (replicas: number) => `
 apiVersion: apps/v1
@@ -76,7 +76,7 @@ describe("instance records", () => {
     expect(guess.stderr).toMatch(/2 michi up instances are running \(alpha at .*, beta at .*\)/);
     const named = await runCli(["probe", "--name", "beta", "-n", "default", "-o", "json"], env());
     expect(named.code, named.stderr).toBe(0);
-    // beta's pods live in its own block: 10.135.x → 127.135.x.
+    // beta's pods live in its own block: 10.115.x → 127.115.x.
     const byServer = await runCli(["flows", "--server", b.server, "-o", "json"], env());
     expect(byServer.code, byServer.stderr).toBe(0);
     const unknown = await runCli(["flows", "--name", "gamma"], env());

@@ -7,6 +7,7 @@ import { register as apply } from "./apply.js";
 import { register as check } from "./check.js";
 import { register as curl } from "./curl.js";
 import { register as del } from "./delete.js";
+import { register as diff } from "./diff.js";
 import { register as dns } from "./dns.js";
 import { register as flows } from "./flows.js";
 import { register as get } from "./get.js";
@@ -39,6 +40,7 @@ const commands: Register[] = [
   route,
   dns,
   version,
+  diff,
 ];
 
 export function registerCommands(program: Command): void {

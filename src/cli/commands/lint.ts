@@ -1,9 +1,12 @@
 /**
  * `michi lint`: NetworkPolicy, Service and Ingress findings (plus load and
- * validation diagnostics and the ingress plane's annotation findings). Exit 1 on any error; --strict also on warnings.
+ * validation diagnostics, the ingress plane's annotation findings and the
+ * exposure findings of policy/lint-exposure.ts). Exit 1 on any error; --strict also on warnings.
  */
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../../api/diagnostics.js";
+import { CI_FORMATS, isCIFormat, renderCI } from "../../report/ci-output.js";
+import { diagnosticItem } from "../../report/report-item.js";
 import { lintSnapshot } from "../../snapshot/lint.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
 
@@ -29,17 +32,30 @@ export function register(program: Command): void {
     .description(
       "find NetworkPolicy, Service and Ingress mistakes (DNS egress, selectors matching nothing, missing backends, TLS secrets)",
     )
-    .option("-o, --output <format>", "json for machine-readable output")
+    .option("-o, --output <format>", "json for machine-readable output; sarif, junit, github for CI")
     .option("--strict", "exit 1 on warnings too");
   addManifestOptions(cmd).action(async (opts: LintOptions) => {
-    if (opts.output !== undefined && opts.output !== "json")
-      throw new MichiError("BadFlag", `-o: expected json, got ${JSON.stringify(opts.output)}`);
+    if (opts.output !== undefined && opts.output !== "json" && !isCIFormat(opts.output))
+      throw new MichiError(
+        "BadFlag",
+        `-o: expected json, ${CI_FORMATS.join(", ")}, got ${JSON.stringify(opts.output)}`,
+      );
     const loaded = await loadFromOptions(opts, { printDiagnostics: false });
     const findings = lintSnapshot(loaded);
     const errors = findings.filter((d) => d.severity === "error").length;
     const warnings = findings.length - errors;
-    if (opts.output === "json") printJSON({ findings, errors, warnings });
+    const code = errors > 0 || (opts.strict && warnings > 0) ? 1 : 0;
+    if (isCIFormat(opts.output))
+      process.stdout.write(
+        renderCI(opts.output, findings.map(diagnosticItem), {
+          command: "lint",
+          objects: loaded.objects,
+          strict: opts.strict === true,
+          exitCode: code,
+        }),
+      );
+    else if (opts.output === "json") printJSON({ findings, errors, warnings });
     else process.stdout.write(formatFindings(findings));
-    if (errors > 0 || (opts.strict && warnings > 0)) process.exitCode = 1;
+    if (code > 0) process.exitCode = code;
   });
 }

@@ -22,6 +22,8 @@ import {
   type MatrixFormat,
   rowsFor,
 } from "../../policy/matrix-report.js";
+import { resolveTarget } from "../../policy/targets.js";
+import { focusResults, formatFocusTable } from "../../report/matrix-focus.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions } from "../common.js";
 import { parsePort, parseProtocol } from "./check.js";
 
@@ -33,6 +35,7 @@ interface MatrixOptions extends ManifestOptions {
   output: string;
   groupBy?: string;
   classes?: boolean;
+  focus?: string;
 }
 
 const FORMATS: readonly MatrixFormat[] = ["table", "json", "csv", "md", "dot", "html"];
@@ -75,7 +78,8 @@ export function register(program: Command): void {
       "--group-by <what>",
       "workload: one row per Deployment/StatefulSet/DaemonSet (. all pods allowed, X none, ~ some)",
     )
-    .option("--classes", "report by equivalence classes of pods (automatic for large clusters)");
+    .option("--classes", "report by equivalence classes of pods (automatic for large clusters)")
+    .option("--focus <target>", "only one workload's peers: KIND/NS/NAME or NS/POD (-o table|json)");
   addManifestOptions(cmd).action(async (opts: MatrixOptions) => {
     const format = opts.output as MatrixFormat;
     if (!FORMATS.includes(format))
@@ -112,6 +116,28 @@ export function register(program: Command): void {
     });
     if (showProgress)
       process.stderr.write(`\rmatrix: ${matrix.classIndex.classes.length} classes for ${pods.length} pods\n`);
+    if (opts.focus !== undefined) {
+      if (format !== "table" && format !== "json")
+        throw new MichiError("BadFlag", `--focus: -o table or json, got ${JSON.stringify(opts.output)}`);
+      const target = resolveTarget(snap.state, opts.focus, "source");
+      if (target.kind !== "pods")
+        throw new MichiError("BadTarget", `--focus: ${opts.focus} is not a workload or pod`);
+      const all = [...pods, ...target.pods.filter((p) => !pods.includes(p))];
+      if (format === "json")
+        process.stdout.write(
+          `${JSON.stringify({ focus: target.label, results: focusResults(matrix, target.pods, all) }, null, 2)}\n`,
+        );
+      else
+        process.stdout.write(
+          formatFocusTable(
+            matrix,
+            { name: target.label, pods: target.pods },
+            // Its own row: pod pairs within the workload.
+            rowsFor(snap.state, all, true),
+          ),
+        );
+      return;
+    }
     const rows = rowsFor(snap.state, pods, opts.groupBy === "workload");
     const tooManyPairs = (format === "json" || format === "csv") && pods.length > MAX_PAIR_PODS;
     const byClasses =

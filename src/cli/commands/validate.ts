@@ -3,7 +3,8 @@
  * the API server would (shared/CLI.md). Every error is one line on stderr,
  * `FILE:LINE:COL: KIND NAMESPACE/NAME: FIELD.PATH: message`, warnings too
  * (`warning:`); a summary on stdout. Exit 0 without errors, 1 with errors,
- * 2 when a path cannot be read. `-o json` prints the diagnostics as JSON.
+ * 2 when a path cannot be read. `-o json` prints the diagnostics as JSON;
+ * `-o sarif|junit|github` in a CI format (report/ci-output.ts).
  */
 import { type Command, Option } from "commander";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../../api/diagnostics.js";
@@ -12,6 +13,8 @@ import { sourceOf } from "../../api/source.js";
 import type { KubeObject } from "../../api/types.js";
 import { validateObjects } from "../../api/validate.js";
 import { namespaceDiagnostics } from "../../cluster/namespaces.js";
+import { CI_FORMATS, isCIFormat, renderCI } from "../../report/ci-output.js";
+import { diagnosticItem } from "../../report/report-item.js";
 import { createNamespacesOption } from "../common.js";
 
 export interface ValidateCommandOptions {
@@ -61,8 +64,11 @@ export async function runValidate(opts: ValidateCommandOptions, io: ValidateIO):
   if (opts.filename.length === 0)
     throw new MichiError("NoInput", "no manifests given: use -f PATH (file, directory or -)");
   const output = opts.output ?? "text";
-  if (output !== "text" && output !== "json")
-    throw new MichiError("BadFlag", `-o: expected json or text, got ${JSON.stringify(output)}`);
+  if (output !== "text" && output !== "json" && !isCIFormat(output))
+    throw new MichiError(
+      "BadFlag",
+      `-o: expected json or text, got ${JSON.stringify(output)} (CI formats: ${CI_FORMATS.join(", ")})`,
+    );
   const loaded = await loadManifests(opts.filename, io.stdin === undefined ? {} : { stdin: io.stdin });
   const validation = validateObjects(loaded.objects);
   // Namespaces as every command decides them (cluster/namespaces.ts).
@@ -80,6 +86,17 @@ export async function runValidate(opts: ValidateCommandOptions, io: ValidateIO):
   const unreadable = diagnostics.filter((d) => d.code === "FileUnreadable");
   const errors = diagnostics.filter((d) => d.severity === "error");
   const warnings = diagnostics.length - errors.length;
+  const code = unreadable.length > 0 ? 2 : errors.length > 0 ? 1 : 0;
+  if (isCIFormat(output)) {
+    io.stdout.write(
+      renderCI(output, diagnostics.map(diagnosticItem), {
+        command: "validate",
+        objects: loaded.objects,
+        exitCode: code,
+      }),
+    );
+    return code;
+  }
   if (output === "json") {
     io.stdout.write(
       `${JSON.stringify(
@@ -123,7 +140,10 @@ export function register(program: Command): void {
         .default([]),
     )
     .addOption(
-      new Option("-o, --output <format>", "json: the diagnostics as JSON (default: one line per problem)"),
+      new Option(
+        "-o, --output <format>",
+        "json: the diagnostics as JSON; sarif, junit, github: for CI (default: one line per problem)",
+      ),
     )
     .addOption(createNamespacesOption())
     .action(async (opts: ValidateCommandOptions) => {
