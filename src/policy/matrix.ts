@@ -6,14 +6,18 @@
  * egress rules, a destination class's ingress the OR of its ingress rules.
  * A pair is allowed iff the source's egress admits the destination class and
  * the destination's ingress admits the source class. Classes sharing the
- * same selecting policies share the work.
+ * same selecting policies share the work. With ClusterNetworkPolicies each
+ * side is folded through the tiers (matrix-tiers.ts): Admin rules in order,
+ * NetworkPolicy for the pods it isolates, Baseline, then allow.
  */
 import type { Pod, Protocol } from "../api/types.js";
-import { type Bits, fillBits, hasBit, newBits, orAndInto, orInto, setBit } from "./bitset.js";
+import { and, type Bits, fillBits, hasBit, newBits, orAndInto, orInto, setBit } from "./bitset.js";
+import type { CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policy.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from "./compiled-policy.js";
 import type { PolicyEngine } from "./engine.js";
+import { clusterPeerClasses, foldTiers, type TierRuleBits } from "./matrix-tiers.js";
 import { buildClasses, type ClassIndex } from "./pod-classes.js";
-import { portMatches } from "./ports.js";
+import { type CompiledPort, portMatches } from "./ports.js";
 
 export interface PortProtocol {
   port: number;
@@ -139,6 +143,31 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
   const ingressSel: (readonly CompiledPolicy[])[] = ci.classes.map((c) =>
     engine.selecting(c.rep.pod, "ingress"),
   );
+  const tiered = engine.clusterPolicies.length > 0;
+  const clusterSel = (dir: "ingress" | "egress") =>
+    ci.classes.map((c) => ({
+      admin: engine.clusterSelecting(c.rep.pod, dir, "Admin"),
+      baseline: engine.clusterSelecting(c.rep.pod, dir, "Baseline"),
+    }));
+  const egressCluster = tiered ? clusterSel("egress") : undefined;
+  const ingressCluster = tiered ? clusterSel("ingress") : undefined;
+  const clusterPeerCache = new Map<CompiledClusterRule, Bits>();
+  const clusterRulePeers = (rule: CompiledClusterRule): Bits => {
+    let b = clusterPeerCache.get(rule);
+    if (!b) {
+      b = newBits(C);
+      for (const p of rule.peers) orInto(b, clusterPeerClasses(p, ci));
+      clusterPeerCache.set(rule, b);
+    }
+    return b;
+  };
+  const selKey = (
+    np: readonly CompiledPolicy[],
+    cl: { admin: readonly CompiledClusterPolicy[]; baseline: readonly CompiledClusterPolicy[] } | undefined,
+  ) =>
+    cl
+      ? `${cl.admin.map((p) => p.key).join("\n")}|${np.map((p) => p.key).join("\n")}|${cl.baseline.map((p) => p.key).join("\n")}`
+      : np.map((p) => p.key).join("\n");
   const portSig = ci.classes.map((c) =>
     c.rep.ports.map((p) => `${p.name ?? ""}:${p.containerPort}/${p.protocol ?? "TCP"}`).join(","),
   );
@@ -166,7 +195,7 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       }
       return b;
     };
-    const rulePorts = (rule: CompiledRule): Bits => {
+    const rulePorts = (rule: { readonly ports: readonly CompiledPort[] | undefined }): Bits => {
       if (!rule.ports) return ALL;
       let acc: Bits | undefined;
       for (const p of rule.ports) {
@@ -178,19 +207,50 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       }
       return acc ?? NONE;
     };
+    // One tier's rules for one side as bitsets; `ports` says whether a rule's ports admit this port.
+    const tierRules = (
+      policies: readonly CompiledClusterPolicy[],
+      dir: "ingress" | "egress",
+      ports: (r: CompiledClusterRule) => Bits,
+    ): TierRuleBits[] => {
+      const out: TierRuleBits[] = [];
+      for (const p of policies) {
+        for (const r of dir === "ingress" ? p.ingress : p.egress) {
+          if (r.failClosed) {
+            if (r.action !== "Accept") out.push({ action: "Deny", match: ALL });
+            continue;
+          }
+          out.push({ action: r.action, match: and(clusterRulePeers(r), ports(r)) });
+        }
+      }
+      return out;
+    };
     const egressGroup = new Int32Array(C).fill(-1);
     const egressBits: Bits[] = [];
     const egressGroups = new Map<string, number>();
     for (let c = 0; c < C; c++) {
       const sel = egressSel[c]!;
-      if (sel.length === 0) continue;
-      const key = sel.map((p) => p.key).join("\n");
+      const cl = egressCluster?.[c];
+      if (sel.length === 0 && (!cl || (cl.admin.length === 0 && cl.baseline.length === 0))) continue;
+      const key = selKey(sel, cl);
       let g = egressGroups.get(key);
       if (g === undefined) {
-        const bits = newBits(C);
-        for (const p of sel) for (const r of p.egress ?? []) orAndInto(bits, rulePeers(r, p), rulePorts(r));
+        let bits: Bits | undefined;
+        if (sel.length > 0) {
+          bits = newBits(C);
+          for (const p of sel) for (const r of p.egress ?? []) orAndInto(bits, rulePeers(r, p), rulePorts(r));
+        }
+        if (cl) {
+          const ports = (r: CompiledClusterRule) => rulePorts(r);
+          bits = foldTiers(
+            ALL,
+            tierRules(cl.admin, "egress", ports),
+            bits,
+            tierRules(cl.baseline, "egress", ports),
+          );
+        }
         g = egressBits.length;
-        egressBits.push(bits);
+        egressBits.push(bits ?? ALL);
         egressGroups.set(key, g);
       }
       egressGroup[c] = g;
@@ -201,20 +261,34 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
     const ingressGroups = new Map<string, number>();
     for (let c = 0; c < C; c++) {
       const sel = ingressSel[c]!;
-      if (sel.length === 0) continue;
-      const key = `${sel.map((p) => p.key).join("\n")}|${portSig[c]}`;
+      const cl = ingressCluster?.[c];
+      if (sel.length === 0 && (!cl || (cl.admin.length === 0 && cl.baseline.length === 0))) continue;
+      const key = `${selKey(sel, cl)}|${portSig[c]}`;
       let g = ingressGroups.get(key);
       if (g === undefined) {
-        const bits = newBits(C);
         const dstPorts = ci.classes[c]!.rep.ports;
-        for (const p of sel) {
-          for (const r of p.ingress ?? []) {
-            if (r.ports && !r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts))) continue;
-            orInto(bits, rulePeers(r, p));
+        let bits: Bits | undefined;
+        if (sel.length > 0) {
+          bits = newBits(C);
+          for (const p of sel) {
+            for (const r of p.ingress ?? []) {
+              if (r.ports && !r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts))) continue;
+              orInto(bits, rulePeers(r, p));
+            }
           }
         }
+        if (cl) {
+          const ports = (r: CompiledClusterRule) =>
+            !r.ports || r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts)) ? ALL : NONE;
+          bits = foldTiers(
+            ALL,
+            tierRules(cl.admin, "ingress", ports),
+            bits,
+            tierRules(cl.baseline, "ingress", ports),
+          );
+        }
         g = ingressBits.length;
-        ingressBits.push(bits);
+        ingressBits.push(bits ?? ALL);
         ingressGroups.set(key, g);
       }
       ingressGroup[c] = g;
