@@ -100,8 +100,6 @@ function table(policies: string, conns: Conn[], opts: EngineOptions = {}): strin
   );
 }
 
-const ALL_NS = "    namespaces: {}";
-
 describe("tiers: Admin, then NetworkPolicy, then Baseline, then allow", () => {
   const denyB = cnp(
     "deny-b",
