@@ -169,6 +169,17 @@ export function compilePolicy(state: ClusterState, options: EngineOptions = {}):
     return v;
   };
 
+  // Cluster policies whose subject's namespace selector matches, per namespace (in tier order).
+  const clusterByNs = new Map<string, CompiledClusterPolicy[]>();
+  const clusterInNamespace = (ns: string, labels: ReturnType<typeof namespaceLabelsOf>) => {
+    let list = clusterByNs.get(ns);
+    if (!list) {
+      list = clusterPolicies.filter((p) => p.subject.namespace.matches(labels));
+      clusterByNs.set(ns, list);
+    }
+    return list;
+  };
+
   const selectionOf = (pod: Pod): Selection => {
     let s = selections.get(pod);
     if (!s) {
@@ -189,8 +200,8 @@ export function compilePolicy(state: ClusterState, options: EngineOptions = {}):
           if (p.ingress) s.ingress.push(p);
           if (p.egress) s.egress.push(p);
         }
-        for (const p of clusterPolicies) {
-          if (!p.subject.namespace.matches(v.namespaceLabels) || !p.subject.pod.matches(v.labels)) continue;
+        for (const p of clusterInNamespace(v.namespace, v.namespaceLabels)) {
+          if (!p.subject.pod.matches(v.labels)) continue;
           const admin = p.tier === "Admin";
           if (p.ingress.length > 0) (admin ? s.adminIngress : s.baselineIngress).push(p);
           if (p.egress.length > 0) (admin ? s.adminEgress : s.baselineEgress).push(p);

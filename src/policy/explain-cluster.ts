@@ -33,14 +33,17 @@ export function formatClusterRuleRef(engine: PolicyEngine, ref: ClusterRuleRef):
   return parts.join("");
 }
 
+function passLines(engine: PolicyEngine, side: SideVerdict): string[] {
+  return (side.passes ?? []).map((p) => {
+    const next = p.tier === "Admin" ? "NetworkPolicy, then the Baseline tier" : "the default (allow)";
+    return `  passed by ${formatClusterRuleRef(engine, p)} — evaluation continues with ${next}`;
+  });
+}
+
 /** The lines a side gets from the cluster tiers (empty when the cluster has none). */
 export function explainClusterSide(engine: PolicyEngine, dir: Direction, side: SideVerdict): string[] {
-  if (side.tier === undefined) return [];
-  const lines: string[] = [];
-  for (const p of side.passes ?? []) {
-    const next = p.tier === "Admin" ? "NetworkPolicy, then the Baseline tier" : "the default (allow)";
-    lines.push(`  passed by ${formatClusterRuleRef(engine, p)} — evaluation continues with ${next}`);
-  }
+  if (side.tier === undefined || side.reason === "cluster-rule") return [];
+  const lines = passLines(engine, side);
   if (side.tier === "default") {
     const n = side.clusterPolicies?.length ?? 0;
     lines.push(

@@ -7,7 +7,7 @@
  * otherwise the Baseline rules the same way, and whatever is left is
  * allowed. Bit for bit what decide() does pair by pair.
  */
-import { and, andNotInto, type Bits, newBits, orInto, setBit } from "./bitset.js";
+import { type Bits, newBits, setBit } from "./bitset.js";
 import type { ClusterAction, CompiledClusterPeer } from "./cluster-policy.js";
 import type { ClassIndex } from "./pod-classes.js";
 
@@ -24,27 +24,36 @@ export function foldTiers(
   networkPolicy: Bits | undefined,
   baseline: readonly TierRuleBits[],
 ): Bits {
-  const allowed = new Uint32Array(all.length);
+  const n = all.length;
+  const allowed = new Uint32Array(n);
   const undecided = all.slice();
-  const handOn = new Uint32Array(all.length);
+  const handOn = new Uint32Array(n);
   for (const r of admin) {
-    const m = and(r.match, undecided);
-    if (r.action === "Accept") orInto(allowed, m);
-    else if (r.action === "Pass") orInto(handOn, m);
-    andNotInto(undecided, m);
+    const match = r.match;
+    for (let i = 0; i < n; i++) {
+      const m = match[i]! & undecided[i]!;
+      if (m === 0) continue;
+      if (r.action === "Accept") allowed[i]! |= m;
+      else if (r.action === "Pass") handOn[i]! |= m;
+      undecided[i]! &= ~m;
+    }
   }
-  orInto(undecided, handOn);
+  for (let i = 0; i < n; i++) undecided[i]! |= handOn[i]!;
   if (networkPolicy) {
-    orInto(allowed, and(undecided, networkPolicy));
+    for (let i = 0; i < n; i++) allowed[i]! |= undecided[i]! & networkPolicy[i]!;
     return allowed;
   }
   for (const r of baseline) {
-    const m = and(r.match, undecided);
-    // A Baseline Pass hands over to the default, which allows.
-    if (r.action !== "Deny") orInto(allowed, m);
-    andNotInto(undecided, m);
+    const match = r.match;
+    for (let i = 0; i < n; i++) {
+      const m = match[i]! & undecided[i]!;
+      if (m === 0) continue;
+      // A Baseline Pass hands over to the default, which allows.
+      if (r.action !== "Deny") allowed[i]! |= m;
+      undecided[i]! &= ~m;
+    }
   }
-  orInto(allowed, undecided);
+  for (let i = 0; i < n; i++) allowed[i]! |= undecided[i]!;
   return allowed;
 }
 
@@ -53,13 +62,28 @@ export function clusterPeerClasses(peer: CompiledClusterPeer, ci: ClassIndex): B
   const b = newBits(ci.classes.length);
   switch (peer.kind) {
     case "namespaces":
-      for (const c of ci.classes) if (peer.namespace.matches(c.namespaceLabels)) setBit(b, c.id);
+      for (const [ns, labels] of ci.namespaces)
+        if (peer.namespace.matches(labels))
+          for (const id of ci.classesByNamespace.get(ns) ?? []) setBit(b, id);
       break;
     case "pods": {
-      for (const [ns, labels] of ci.namespaces) {
-        if (!peer.namespace.matches(labels)) continue;
-        for (const id of ci.classesByNamespace.get(ns) ?? [])
-          if (peer.pod.matches(ci.classes[id]!.labels)) setBit(b, id);
+      const nss = new Set<string>();
+      for (const [ns, labels] of ci.namespaces) if (peer.namespace.matches(labels)) nss.add(ns);
+      // Narrow by the rarest matchLabels pair when there is one.
+      let candidates: readonly number[] | undefined;
+      for (const [k, v] of peer.pod.equalities) {
+        const l = ci.byLabel.get(`${k}=${v}`) ?? [];
+        if (!candidates || l.length < candidates.length) candidates = l;
+      }
+      if (candidates) {
+        for (const id of candidates) {
+          const c = ci.classes[id]!;
+          if (nss.has(c.namespace) && peer.pod.matches(c.labels)) setBit(b, id);
+        }
+      } else {
+        for (const ns of nss)
+          for (const id of ci.classesByNamespace.get(ns) ?? [])
+            if (peer.pod.matches(ci.classes[id]!.labels)) setBit(b, id);
       }
       break;
     }

@@ -10,7 +10,7 @@
  * side is folded through the tiers (matrix-tiers.ts): Admin rules in order,
  * NetworkPolicy for the pods it isolates, Baseline, then allow.
  */
-import type { Pod, Protocol } from "../api/types.js";
+import type { ContainerPort, Pod, Protocol } from "../api/types.js";
 import { and, type Bits, fillBits, hasBit, newBits, orAndInto, orInto, setBit } from "./bitset.js";
 import type { CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policy.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from "./compiled-policy.js";
@@ -207,11 +207,14 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       }
       return acc ?? NONE;
     };
-    // One tier's rules for one side as bitsets; `ports` says whether a rule's ports admit this port.
+    // One tier's rules for one side as bitsets. Egress: peers AND the destination classes the
+    // rule's ports admit (cached per rule); ingress: the rule's peers when its ports admit this
+    // port on the destination class, else the rule matches nothing there.
+    const egressMatch = new Map<CompiledClusterRule, Bits>();
     const tierRules = (
       policies: readonly CompiledClusterPolicy[],
       dir: "ingress" | "egress",
-      ports: (r: CompiledClusterRule) => Bits,
+      dstPorts: readonly ContainerPort[] | undefined,
     ): TierRuleBits[] => {
       const out: TierRuleBits[] = [];
       for (const p of policies) {
@@ -220,7 +223,17 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
             if (r.action !== "Accept") out.push({ action: "Deny", match: ALL });
             continue;
           }
-          out.push({ action: r.action, match: and(clusterRulePeers(r), ports(r)) });
+          if (dir === "ingress") {
+            if (r.ports && !r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts))) continue;
+            out.push({ action: r.action, match: clusterRulePeers(r) });
+          } else {
+            let m = egressMatch.get(r);
+            if (!m) {
+              m = r.ports ? and(clusterRulePeers(r), rulePorts(r)) : clusterRulePeers(r);
+              egressMatch.set(r, m);
+            }
+            out.push({ action: r.action, match: m });
+          }
         }
       }
       return out;
@@ -240,15 +253,13 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
           bits = newBits(C);
           for (const p of sel) for (const r of p.egress ?? []) orAndInto(bits, rulePeers(r, p), rulePorts(r));
         }
-        if (cl) {
-          const ports = (r: CompiledClusterRule) => rulePorts(r);
+        if (cl)
           bits = foldTiers(
             ALL,
-            tierRules(cl.admin, "egress", ports),
+            tierRules(cl.admin, "egress", undefined),
             bits,
-            tierRules(cl.baseline, "egress", ports),
+            tierRules(cl.baseline, "egress", undefined),
           );
-        }
         g = egressBits.length;
         egressBits.push(bits ?? ALL);
         egressGroups.set(key, g);
@@ -277,16 +288,13 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
             }
           }
         }
-        if (cl) {
-          const ports = (r: CompiledClusterRule) =>
-            !r.ports || r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts)) ? ALL : NONE;
+        if (cl)
           bits = foldTiers(
             ALL,
-            tierRules(cl.admin, "ingress", ports),
+            tierRules(cl.admin, "ingress", dstPorts),
             bits,
-            tierRules(cl.baseline, "ingress", ports),
+            tierRules(cl.baseline, "ingress", dstPorts),
           );
-        }
         g = ingressBits.length;
         ingressBits.push(bits ?? ALL);
         ingressGroups.set(key, g);
@@ -372,10 +380,55 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
     spread(t.egressBits, egSize, admittedEg);
     const reaches = new Float64Array(C);
     const reachedBy = new Float64Array(C);
+    // Rows and columns of isolated classes through group-to-group weights (sum over the
+    // destination's ingress group, not over destination classes): O(groups × classes),
+    // not O(classes²), as long as the group-pair table stays small.
+    const Ge = t.egressBits.length;
+    const Gi = t.ingressBits.length;
+    const grouped = Ge * Gi <= 8_000_000;
+    let rowAcc: Float64Array | undefined;
+    let colAcc: Float64Array | undefined;
+    let rowOpen: Float64Array | undefined;
+    let colOpen: Float64Array | undefined;
+    if (grouped) {
+      const W = new Float64Array(Ge * Gi);
+      rowOpen = new Float64Array(Ge);
+      t.egressBits.forEach((bits, g) => {
+        forEachBit(bits, (d) => {
+          const h = t.ingressGroup[d]!;
+          if (h < 0) rowOpen![g]! += sizes[d]!;
+          else W[g * Gi + h]! += sizes[d]!;
+        });
+      });
+      rowAcc = new Float64Array(C);
+      t.ingressBits.forEach((bits, h) => {
+        forEachBit(bits, (c) => {
+          const g = t.egressGroup[c]!;
+          if (g >= 0) rowAcc![c]! += W[g * Gi + h]!;
+        });
+      });
+      const V = new Float64Array(Gi * Ge);
+      colOpen = new Float64Array(Gi);
+      t.ingressBits.forEach((bits, h) => {
+        forEachBit(bits, (src) => {
+          const g = t.egressGroup[src]!;
+          if (g < 0) colOpen![h]! += sizes[src]!;
+          else V[h * Ge + g]! += sizes[src]!;
+        });
+      });
+      colAcc = new Float64Array(C);
+      t.egressBits.forEach((bits, g) => {
+        forEachBit(bits, (c) => {
+          const h = t.ingressGroup[c]!;
+          if (h >= 0) colAcc![c]! += V[h * Ge + g]!;
+        });
+      });
+    }
     for (let c = 0; c < C; c++) {
       const self = classAllowed(c, c, pi) ? 1 : 0;
       const eg = t.egressGroup[c]!;
       if (eg < 0) reaches[c] = openIn + admittedIn[c]!;
+      else if (rowAcc && rowOpen) reaches[c] = rowOpen[eg]! + rowAcc[c]!;
       else {
         let row = 0;
         forEachBit(t.egressBits[eg]!, (d) => {
@@ -386,6 +439,7 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       }
       const ig = t.ingressGroup[c]!;
       if (ig < 0) reachedBy[c] = openEg + admittedEg[c]!;
+      else if (colAcc && colOpen) reachedBy[c] = colOpen[ig]! + colAcc[c]!;
       else {
         let col = 0;
         forEachBit(t.ingressBits[ig]!, (s) => {

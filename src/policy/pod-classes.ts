@@ -13,7 +13,7 @@
 import type { LabelSelector, Labels, Pod } from "../api/types.js";
 import type { PodView } from "./endpoint.js";
 import type { PolicyEngine } from "./engine.js";
-import type { CompiledIPBlock } from "./ip-block.js";
+import { type CompiledIPBlock, ipv4Number } from "./ip-block.js";
 
 export interface PodClass {
   readonly id: number;
@@ -130,8 +130,13 @@ export function buildClasses(
       continue;
     }
     const matched: number[] = [];
-    if (v.ip !== undefined)
-      for (let i = 0; i < ipBlocks.length; i++) if (ipBlocks[i]!.matches(v.ip)) matched.push(i);
+    if (v.ip !== undefined) {
+      const n = ipv4Number(v.ip);
+      for (let i = 0; i < ipBlocks.length; i++) {
+        const b = ipBlocks[i]!;
+        if (n !== undefined && b.matches4 ? b.matches4(n) : b.matches(v.ip)) matched.push(i);
+      }
+    }
     const node = options.byNode ? (v.nodeName ?? "") : "";
     const key = `${v.namespace}\u0000${labelKey(v.labels, only)}\u0000${portKey(v)}\u0000${matched.join(",")}\u0000${node}`;
     let c = byKey.get(key);
