@@ -74,6 +74,7 @@ export function explainClusterDecision(
         : "";
   return [
     `${dir}: ${verdict} — ${ref.tier} tier rule ${what} ${other}${tail}`,
-    `  ${formatClusterRuleRef(engine, ref)}`,
+    ...passLines(engine, side),
+    `  decided by ${formatClusterRuleRef(engine, ref)}`,
   ];
 }
