@@ -71,6 +71,8 @@ interface Selection {
   adminEgress: CompiledClusterPolicy[];
   baselineIngress: CompiledClusterPolicy[];
   baselineEgress: CompiledClusterPolicy[];
+  /** Keys of the cluster policies selecting the pod per direction (Admin then Baseline), for verdicts. */
+  clusterKeys: { ingress: string[]; egress: string[] };
 }
 
 /** Does a peer of `policy` match endpoint `e`? */
@@ -190,6 +192,7 @@ export function compilePolicy(state: ClusterState, options: EngineOptions = {}):
         adminEgress: [],
         baselineIngress: [],
         baselineEgress: [],
+        clusterKeys: { ingress: [], egress: [] },
       };
       const v = view(pod);
       // hostNetwork pods share the node's network namespace: policies do not isolate them
@@ -207,6 +210,8 @@ export function compilePolicy(state: ClusterState, options: EngineOptions = {}):
           if (p.egress.length > 0) (admin ? s.adminEgress : s.baselineEgress).push(p);
         }
       }
+      s.clusterKeys.ingress = [...s.adminIngress, ...s.baselineIngress].map((p) => p.key);
+      s.clusterKeys.egress = [...s.adminEgress, ...s.baselineEgress].map((p) => p.key);
       selections.set(pod, s);
     }
     return s;
@@ -297,7 +302,8 @@ export function compilePolicy(state: ClusterState, options: EngineOptions = {}):
     if (!hasCluster) return npSide(dir, np, other, ownNode, port, protocol, dstPorts);
     const admin = dir === "ingress" ? sel.adminIngress : sel.adminEgress;
     const baseline = dir === "ingress" ? sel.baselineIngress : sel.baselineEgress;
-    const clusterPolicies = [...admin, ...baseline].map((p) => p.key);
+    // Copied: verdicts are handed out and may be mutated by callers.
+    const clusterPolicies = sel.clusterKeys[dir].slice();
     const passes: ClusterRuleRef[] = [];
     const decidedBy = (ref: ClusterRuleRef): SideVerdict => ({
       allowed: ref.action === "Accept",

@@ -15,6 +15,7 @@ import { and, type Bits, fillBits, hasBit, newBits, orAndInto, orInto, setBit } 
 import type { CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policy.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from "./compiled-policy.js";
 import type { PolicyEngine } from "./engine.js";
+import { groupedRowsColumns, type PortTable } from "./matrix-counts.js";
 import { clusterPeerClasses, foldTiers, type TierRuleBits } from "./matrix-tiers.js";
 import { buildClasses, type ClassIndex } from "./pod-classes.js";
 import { type CompiledPort, portMatches } from "./ports.js";
@@ -30,14 +31,6 @@ export interface MatrixOptions {
   ports: readonly PortProtocol[];
   /** Called as work progresses (for a progress indicator). */
   onProgress?: (done: number, total: number) => void;
-}
-
-interface PortTable {
-  /** Per class: egress group id, -1 when not isolated for egress. */
-  egressGroup: Int32Array;
-  egressBits: Bits[];
-  ingressGroup: Int32Array;
-  ingressBits: Bits[];
 }
 
 export interface MatrixStats {
@@ -380,50 +373,11 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
     spread(t.egressBits, egSize, admittedEg);
     const reaches = new Float64Array(C);
     const reachedBy = new Float64Array(C);
-    // Rows and columns of isolated classes through group-to-group weights (sum over the
-    // destination's ingress group, not over destination classes): O(groups × classes),
-    // not O(classes²), as long as the group-pair table stays small.
-    const Ge = t.egressBits.length;
-    const Gi = t.ingressBits.length;
-    const grouped = Ge * Gi <= 8_000_000;
-    let rowAcc: Float64Array | undefined;
-    let colAcc: Float64Array | undefined;
-    let rowOpen: Float64Array | undefined;
-    let colOpen: Float64Array | undefined;
-    if (grouped) {
-      const W = new Float64Array(Ge * Gi);
-      rowOpen = new Float64Array(Ge);
-      t.egressBits.forEach((bits, g) => {
-        forEachBit(bits, (d) => {
-          const h = t.ingressGroup[d]!;
-          if (h < 0) rowOpen![g]! += sizes[d]!;
-          else W[g * Gi + h]! += sizes[d]!;
-        });
-      });
-      rowAcc = new Float64Array(C);
-      t.ingressBits.forEach((bits, h) => {
-        forEachBit(bits, (c) => {
-          const g = t.egressGroup[c]!;
-          if (g >= 0) rowAcc![c]! += W[g * Gi + h]!;
-        });
-      });
-      const V = new Float64Array(Gi * Ge);
-      colOpen = new Float64Array(Gi);
-      t.ingressBits.forEach((bits, h) => {
-        forEachBit(bits, (src) => {
-          const g = t.egressGroup[src]!;
-          if (g < 0) colOpen![h]! += sizes[src]!;
-          else V[h * Ge + g]! += sizes[src]!;
-        });
-      });
-      colAcc = new Float64Array(C);
-      t.egressBits.forEach((bits, g) => {
-        forEachBit(bits, (c) => {
-          const h = t.ingressGroup[c]!;
-          if (h >= 0) colAcc![c]! += V[h * Ge + g]!;
-        });
-      });
-    }
+    const grouped = groupedRowsColumns(t, sizes, C);
+    const rowAcc = grouped?.rowAcc;
+    const colAcc = grouped?.colAcc;
+    const rowOpen = grouped?.rowOpen;
+    const colOpen = grouped?.colOpen;
     for (let c = 0; c < C; c++) {
       const self = classAllowed(c, c, pi) ? 1 : 0;
       const eg = t.egressGroup[c]!;
