@@ -434,7 +434,7 @@ export function buildCluster(
     ingresses,
     ingressClasses,
     networkPolicies,
-    clusterNetworkPolicies,
+    ...(clusterNetworkPolicies.length > 0 ? { clusterNetworkPolicies } : {}),
     configMaps,
     others,
     diagnostics,
