@@ -14,6 +14,8 @@ export interface GenOptions {
   services?: number;
   replicas?: number;
   policies?: number;
+  /** ClusterNetworkPolicies (both tiers, mixed subjects, peers and actions; default none). */
+  clusterPolicies?: number;
 }
 
 export function generateLargeCluster(opts: GenOptions = {}): string {
@@ -44,6 +46,26 @@ export function generateLargeCluster(opts: GenOptions = {}): string {
     out.push(
       `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-${p}\n  namespace: ${ns}\nspec:\n  podSelector:\n    matchLabels:\n      app: app-${p}\n  policyTypes: [Ingress]\n` +
         `  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          team: team-${p % 10}\n      podSelector:\n        matchExpressions:\n        - {key: tier, operator: In, values: [web]}\n    ports:\n    - protocol: TCP\n      port: 8080\n`,
+    );
+  }
+  const cnpCount = opts.clusterPolicies ?? 0;
+  const actions = ["Accept", "Deny", "Pass"];
+  for (let c = 0; c < cnpCount; c++) {
+    const baseline = c % 4 === 3;
+    const subject =
+      c % 2 === 0
+        ? `    namespaces:\n      matchLabels:\n        team: team-${c % 10}\n`
+        : `    pods:\n      namespaceSelector: {}\n      podSelector:\n        matchLabels:\n          app: app-${(c * 37) % svcCount}\n`;
+    const action = baseline ? (c % 8 === 3 ? "Accept" : "Deny") : actions[c % 3];
+    const peer =
+      c % 5 === 0
+        ? `    - pods:\n        namespaceSelector:\n          matchLabels:\n            team: team-${(c + 1) % 10}\n        podSelector:\n          matchExpressions:\n          - {key: tier, operator: In, values: [web]}\n`
+        : `    - namespaces:\n        matchLabels:\n          team: team-${(c + 3) % 10}\n`;
+    out.push(
+      `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: cnp-${c}\nspec:\n  tier: ${baseline ? "Baseline" : "Admin"}\n  priority: ${(c * 7) % 1000}\n  subject:\n${subject}` +
+        `  ingress:\n  - name: r0\n    action: ${action}\n    from:\n${peer}    protocols:\n    - tcp:\n        destinationPort:\n          range: {start: 8000, end: 8999}\n` +
+        `  egress:\n  - name: e0\n    action: ${baseline ? "Deny" : (actions[(c + 1) % 3] ?? "Deny")}\n    to:\n    - networks: ["10.${64 + (c % 32)}.0.0/16"]\n    protocols:\n    - udp:\n        destinationPort:\n          number: 53\n` +
+        `  - name: e1\n    action: ${baseline ? "Accept" : "Pass"}\n    to:\n${peer}`,
     );
   }
   return out.join("---\n");

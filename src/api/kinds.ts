@@ -48,6 +48,24 @@ const table: KindInfo[] = [
     namespaced: true,
     resource: "networkpolicies.networking.k8s.io",
   },
+  {
+    kind: "ClusterNetworkPolicy",
+    apiVersions: ["policy.networking.k8s.io/v1alpha2"],
+    namespaced: false,
+    resource: "clusternetworkpolicies.policy.networking.k8s.io",
+  },
+  {
+    kind: "AdminNetworkPolicy",
+    apiVersions: ["policy.networking.k8s.io/v1alpha1"],
+    namespaced: false,
+    resource: "adminnetworkpolicies.policy.networking.k8s.io",
+  },
+  {
+    kind: "BaselineAdminNetworkPolicy",
+    apiVersions: ["policy.networking.k8s.io/v1alpha1"],
+    namespaced: false,
+    resource: "baselineadminnetworkpolicies.policy.networking.k8s.io",
+  },
 ];
 
 export const KINDS: ReadonlyMap<string, KindInfo> = new Map(table.map((k) => [k.kind, k]));

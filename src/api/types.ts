@@ -403,3 +403,101 @@ export interface NetworkPolicy extends KubeObject {
     egress?: NetworkPolicyEgressRule[];
   };
 }
+
+// ------------------------------------------------ policy.networking.k8s.io
+
+/** `subject` and `namespaces`/`pods` peers of ClusterNetworkPolicy and its v1alpha1 predecessors. */
+export interface NamespacedPodSelector {
+  namespaceSelector?: LabelSelector;
+  podSelector?: LabelSelector;
+}
+
+export interface ClusterNetworkPolicySubject {
+  namespaces?: LabelSelector;
+  pods?: NamespacedPodSelector;
+}
+
+export interface ClusterNetworkPolicyPeer {
+  namespaces?: LabelSelector;
+  pods?: NamespacedPodSelector;
+  /** Egress only. */
+  nodes?: LabelSelector;
+  /** Egress only. */
+  networks?: string[];
+  /** Egress only (experimental channel). */
+  domainNames?: string[];
+  [field: string]: unknown;
+}
+
+export interface ClusterNetworkPolicyDestinationPort {
+  number?: number;
+  range?: { start: number; end: number };
+}
+
+export interface ClusterNetworkPolicyProtocol {
+  tcp?: { destinationPort?: ClusterNetworkPolicyDestinationPort };
+  udp?: { destinationPort?: ClusterNetworkPolicyDestinationPort };
+  sctp?: { destinationPort?: ClusterNetworkPolicyDestinationPort };
+  destinationNamedPort?: string;
+  [field: string]: unknown;
+}
+
+export interface ClusterNetworkPolicyRule {
+  name?: string;
+  action?: "Accept" | "Deny" | "Pass";
+  from?: ClusterNetworkPolicyPeer[];
+  to?: ClusterNetworkPolicyPeer[];
+  protocols?: ClusterNetworkPolicyProtocol[];
+}
+
+/** policy.networking.k8s.io/v1alpha2: the Admin and Baseline tiers around NetworkPolicy. */
+export interface ClusterNetworkPolicy extends KubeObject {
+  kind?: "ClusterNetworkPolicy";
+  spec?: {
+    tier?: "Admin" | "Baseline";
+    priority?: number;
+    subject?: ClusterNetworkPolicySubject;
+    ingress?: ClusterNetworkPolicyRule[];
+    egress?: ClusterNetworkPolicyRule[];
+  };
+}
+
+/** v1alpha1 ports: one of portNumber, namedPort, portRange. */
+export interface AdminNetworkPolicyPort {
+  portNumber?: { protocol?: Protocol; port: number };
+  namedPort?: string;
+  portRange?: { protocol?: Protocol; start: number; end: number };
+  [field: string]: unknown;
+}
+
+export interface AdminNetworkPolicyRule {
+  name?: string;
+  action?: "Allow" | "Deny" | "Pass";
+  from?: ClusterNetworkPolicyPeer[];
+  to?: ClusterNetworkPolicyPeer[];
+  ports?: AdminNetworkPolicyPort[];
+}
+
+/** policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy: the Admin tier, actions Allow/Deny/Pass. */
+export interface AdminNetworkPolicy extends KubeObject {
+  kind?: "AdminNetworkPolicy";
+  spec?: {
+    priority?: number;
+    subject?: ClusterNetworkPolicySubject;
+    ingress?: AdminNetworkPolicyRule[];
+    egress?: AdminNetworkPolicyRule[];
+  };
+}
+
+/** policy.networking.k8s.io/v1alpha1 BaselineAdminNetworkPolicy: the Baseline tier (one, named `default`). */
+export interface BaselineAdminNetworkPolicy extends KubeObject {
+  kind?: "BaselineAdminNetworkPolicy";
+  spec?: {
+    subject?: ClusterNetworkPolicySubject;
+    ingress?: AdminNetworkPolicyRule[];
+    egress?: AdminNetworkPolicyRule[];
+  };
+}
+
+/** Any of the three cluster-scoped policy kinds the tiered engine reads. */
+export type AnyClusterNetworkPolicy = ClusterNetworkPolicy | AdminNetworkPolicy | BaselineAdminNetworkPolicy;

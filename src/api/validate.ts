@@ -13,6 +13,11 @@ import { kindInfo, objectKey } from "./kinds.js";
 import { sourceOf } from "./source.js";
 import type { KubeObject } from "./types.js";
 import { matchKind } from "./upstream-kinds.js";
+import {
+  validateAdminNetworkPolicy,
+  validateBaselineAdminNetworkPolicy,
+} from "./validation/admin-network-policy.js";
+import { validateClusterNetworkPolicy } from "./validation/cluster-network-policy.js";
 import { validateConfigMap } from "./validation/configmap.js";
 import { validateEndpointSlice } from "./validation/endpoint-slice.js";
 import { validateEndpoints } from "./validation/endpoints.js";
@@ -49,9 +54,17 @@ export interface ValidateResult {
 
 // The API server's name rules per kind (DNS-1035 for Services: the name becomes a DNS label
 // that must not start with a digit; DNS-1123 label for Namespaces; subdomain for the rest).
+// Custom resources (the policy.networking.k8s.io kinds) only need a valid path segment.
+const nameIsPathSegment: NameFn = (name) =>
+  name === "." || name === ".."
+    ? [`may not be '${name}'`]
+    : [..."/%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
 const NAME_FN: Record<string, NameFn> = {
   Service: nameIsDNS1035Label,
   Namespace: nameIsDNSLabel,
+  ClusterNetworkPolicy: nameIsPathSegment,
+  AdminNetworkPolicy: nameIsPathSegment,
+  BaselineAdminNetworkPolicy: nameIsPathSegment,
 };
 
 function kindErrors(obj: KubeObject, kind: string, options: Required<ValidateOptions>): FieldError[] {
@@ -80,6 +93,12 @@ function kindErrors(obj: KubeObject, kind: string, options: Required<ValidateOpt
       return validateIngressClassSpec(rec.spec);
     case "NetworkPolicy":
       return validateNetworkPolicySpec(rec.spec);
+    case "ClusterNetworkPolicy":
+      return validateClusterNetworkPolicy(rec);
+    case "AdminNetworkPolicy":
+      return validateAdminNetworkPolicy(rec);
+    case "BaselineAdminNetworkPolicy":
+      return validateBaselineAdminNetworkPolicy(rec);
     case "Secret":
       return validateSecret(rec);
     case "ConfigMap":

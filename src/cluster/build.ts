@@ -12,6 +12,7 @@ import { kindInfo } from "../api/kinds.js";
 import { formatIP, parseCIDR } from "../api/net.js";
 import { keepSource, sourceOf } from "../api/source.js";
 import type {
+  AnyClusterNetworkPolicy,
   ConfigMap,
   DaemonSet,
   Deployment,
@@ -72,6 +73,9 @@ interface Buckets {
   Ingress: Ingress[];
   IngressClass: IngressClass[];
   NetworkPolicy: NetworkPolicy[];
+  ClusterNetworkPolicy: KubeObject[];
+  AdminNetworkPolicy: KubeObject[];
+  BaselineAdminNetworkPolicy: KubeObject[];
   Secret: Secret[];
   ConfigMap: ConfigMap[];
 }
@@ -148,6 +152,9 @@ export function buildCluster(
     Ingress: [],
     IngressClass: [],
     NetworkPolicy: [],
+    ClusterNetworkPolicy: [],
+    AdminNetworkPolicy: [],
+    BaselineAdminNetworkPolicy: [],
     Secret: [],
     ConfigMap: [],
   };
@@ -378,6 +385,16 @@ export function buildCluster(
       return o;
     });
   const networkPolicies = finish(withNs(b.NetworkPolicy), "networking.k8s.io/v1", "NetworkPolicy");
+  // Cluster-scoped tiers around NetworkPolicy (src/policy/cluster-policy.ts), sorted by kind then name.
+  const clusterNetworkPolicies = [
+    ...finish(b.AdminNetworkPolicy, "policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy"),
+    ...finish(
+      b.BaselineAdminNetworkPolicy,
+      "policy.networking.k8s.io/v1alpha1",
+      "BaselineAdminNetworkPolicy",
+    ),
+    ...finish(b.ClusterNetworkPolicy, "policy.networking.k8s.io/v1alpha2", "ClusterNetworkPolicy"),
+  ] as AnyClusterNetworkPolicy[];
   const secrets = finish(withNs(b.Secret), "v1", "Secret").map((s) => {
     // The API server folds stringData into data (base64) and defaults the type.
     if (s.stringData) {
@@ -413,6 +430,7 @@ export function buildCluster(
     ingresses,
     ingressClasses,
     networkPolicies,
+    ...(clusterNetworkPolicies.length > 0 ? { clusterNetworkPolicies } : {}),
     configMaps,
     others,
     diagnostics,

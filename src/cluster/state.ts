@@ -9,6 +9,7 @@
  */
 import type { Diagnostic } from "../api/diagnostics.js";
 import type {
+  AnyClusterNetworkPolicy,
   ConfigMap,
   DaemonSet,
   Deployment,
@@ -44,6 +45,8 @@ export interface ClusterState {
   readonly ingresses: readonly Ingress[];
   readonly ingressClasses: readonly IngressClass[];
   readonly networkPolicies: readonly NetworkPolicy[];
+  /** ClusterNetworkPolicy (v1alpha2), AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1); absent means none. */
+  readonly clusterNetworkPolicies?: readonly AnyClusterNetworkPolicy[];
   readonly secrets: readonly Secret[];
   readonly configMaps: readonly ConfigMap[];
   /** Objects of kinds michi does not model (kept for `get`, skipped otherwise). */

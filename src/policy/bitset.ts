@@ -41,3 +41,15 @@ export function countBits(b: Bits): number {
   }
   return n;
 }
+
+/** a &= ~b */
+export function andNotInto(a: Bits, b: Bits): void {
+  for (let i = 0; i < a.length; i++) a[i]! &= ~b[i]!;
+}
+
+/** out = a & b (a new bitset) */
+export function and(a: Bits, b: Bits): Bits {
+  const out = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! & b[i]!;
+  return out;
+}

@@ -9,6 +9,7 @@ import { MichiError } from "../api/diagnostics.js";
 import type { Protocol } from "../api/types.js";
 import type { PolicyEngine } from "./engine.js";
 import { explainSide, formatRuleRef } from "./explain.js";
+import { formatClusterRuleRef } from "./explain-cluster.js";
 import { serviceBackends } from "./service-backends.js";
 import { resolveTarget } from "./targets.js";
 import type { Connection, Peer, SideVerdict, Verdict } from "./verdict.js";
@@ -24,6 +25,10 @@ export interface CheckedSide extends SideVerdict {
   explanation: string[];
   /** The admitting rule as text (`ns/name ingress[0].from[1] (...), ports[0] (TCP/80)`). */
   rule?: string;
+  /** The deciding Admin/Baseline rule as text (`Admin tier ClusterNetworkPolicy/x (priority 10) ingress[0] Deny, ...`). */
+  decidedBy?: string;
+  /** Each Pass rule on the way, as text. */
+  passedBy?: string[];
 }
 
 export interface CheckedConnection {
@@ -63,6 +68,10 @@ function side(engine: PolicyEngine, dir: "ingress" | "egress", s: SideVerdict, c
     ...s,
     explanation: explainSide(engine, dir, s, c),
     ...(s.admittedBy ? { rule: formatRuleRef(engine, s.admittedBy) } : {}),
+    ...(s.clusterRule ? { decidedBy: formatClusterRuleRef(engine, s.clusterRule) } : {}),
+    ...(s.passes && s.passes.length > 0
+      ? { passedBy: s.passes.map((p) => formatClusterRuleRef(engine, p)) }
+      : {}),
   };
 }
 

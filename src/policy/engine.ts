@@ -1,13 +1,18 @@
 /**
- * The NetworkPolicy engine: `compilePolicy(state)` indexes policies by
- * namespace and caches, per pod, the policies that select it; `decide()` then
- * judges one connection as a conformant CNI would (egress of the source AND
- * ingress of the destination) and records which rule admitted it or why none
- * did. The data plane calls decide() per connection, so it does no string
+ * The policy engine: `compilePolicy(state)` indexes NetworkPolicies by
+ * namespace and ClusterNetworkPolicies (and the v1alpha1 Admin/Baseline
+ * kinds) by tier, and caches, per pod, the policies that select it;
+ * `decide()` then judges one connection as a conformant CNI would (egress of
+ * the source AND ingress of the destination) and records which rule decided.
+ * Per side: the Admin tier (Accept/Deny final, Pass skips the tier), then
+ * NetworkPolicy (final for a pod it isolates), then the Baseline tier, then
+ * allow. The data plane calls decide() per connection, so it does no string
  * work and no allocation beyond the verdict.
  */
 import type { ContainerPort, Pod, Protocol } from "../api/types.js";
 import type { ClusterState } from "../cluster/state.js";
+import { type ClusterContext, judgeTier } from "./cluster-eval.js";
+import { type CompiledClusterPolicy, compileClusterPolicies, type Tier } from "./cluster-policy.js";
 import {
   type CompiledPeer,
   type CompiledPolicy,
@@ -17,7 +22,24 @@ import {
 } from "./compiled-policy.js";
 import { type Endpoint, makePodView, namespaceLabelsOf, type PodView } from "./endpoint.js";
 import { portMatches } from "./ports.js";
-import type { Connection, Peer, PolicyMiss, RuleMiss, SideVerdict, Verdict } from "./verdict.js";
+import type {
+  ClusterRuleRef,
+  Connection,
+  Peer,
+  PolicyMiss,
+  RuleMiss,
+  SideVerdict,
+  Verdict,
+} from "./verdict.js";
+
+export interface EngineOptions {
+  /**
+   * Names an address is known by, for `domainNames` peers (`michi up` passes
+   * the cluster DNS's answers). Without it domainNames match nothing (fail
+   * closed: they are Accept-only).
+   */
+  resolveNames?: (ip: string) => readonly string[];
+}
 
 export interface PolicyEngine {
   readonly state: ClusterState;
@@ -32,11 +54,25 @@ export interface PolicyEngine {
   endpoint(peer: Peer): Endpoint;
   /** Policies selecting the pod for this direction (empty for hostNetwork pods). */
   selecting(pod: Pod, dir: Direction): readonly CompiledPolicy[];
+  /** ClusterNetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy, Admin tier then Baseline, each in evaluation order. */
+  readonly clusterPolicies: readonly CompiledClusterPolicy[];
+  /** A cluster-scoped policy by `Kind/name`. */
+  clusterPolicy(key: string): CompiledClusterPolicy | undefined;
+  /** Cluster-scoped policies of a tier whose subject selects the pod and that have rules for this direction, in order. */
+  clusterSelecting(pod: Pod, dir: Direction, tier: Tier): readonly CompiledClusterPolicy[];
+  /** Node labels and the domain-name resolver the cluster peers are matched with. */
+  readonly clusterContext: ClusterContext;
 }
 
 interface Selection {
   ingress: CompiledPolicy[];
   egress: CompiledPolicy[];
+  adminIngress: CompiledClusterPolicy[];
+  adminEgress: CompiledClusterPolicy[];
+  baselineIngress: CompiledClusterPolicy[];
+  baselineEgress: CompiledClusterPolicy[];
+  /** Keys of the cluster policies selecting the pod per direction (Admin then Baseline), for verdicts. */
+  clusterKeys: { ingress: string[]; egress: string[] };
 }
 
 /** Does a peer of `policy` match endpoint `e`? */
@@ -94,8 +130,18 @@ const NOT_A_POD: SideVerdict = Object.freeze({
   reason: "not-a-pod",
 }) as SideVerdict;
 
-export function compilePolicy(state: ClusterState): PolicyEngine {
+export function compilePolicy(state: ClusterState, options: EngineOptions = {}): PolicyEngine {
   const policies = compileNetworkPolicies(state.networkPolicies);
+  const clusterPolicies = compileClusterPolicies(state.clusterNetworkPolicies ?? []);
+  const hasCluster = clusterPolicies.length > 0;
+  const clusterByKey = new Map(clusterPolicies.map((p) => [p.key, p]));
+  const clusterContext: ClusterContext = {
+    nodeLabels: (name) => {
+      const n = state.index.node(name);
+      return n ? (n.metadata?.labels ?? {}) : undefined;
+    },
+    resolveNames: options.resolveNames,
+  };
   const policyByKey = new Map(policies.map((p) => [p.key, p]));
   const byNamespace = new Map<string, CompiledPolicy[]>();
   for (const p of policies) {
@@ -125,19 +171,47 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
     return v;
   };
 
+  // Cluster policies whose subject's namespace selector matches, per namespace (in tier order).
+  const clusterByNs = new Map<string, CompiledClusterPolicy[]>();
+  const clusterInNamespace = (ns: string, labels: ReturnType<typeof namespaceLabelsOf>) => {
+    let list = clusterByNs.get(ns);
+    if (!list) {
+      list = clusterPolicies.filter((p) => p.subject.namespace.matches(labels));
+      clusterByNs.set(ns, list);
+    }
+    return list;
+  };
+
   const selectionOf = (pod: Pod): Selection => {
     let s = selections.get(pod);
     if (!s) {
-      s = { ingress: [], egress: [] };
+      s = {
+        ingress: [],
+        egress: [],
+        adminIngress: [],
+        adminEgress: [],
+        baselineIngress: [],
+        baselineEgress: [],
+        clusterKeys: { ingress: [], egress: [] },
+      };
       const v = view(pod);
-      // hostNetwork pods share the node's network namespace: policies do not isolate them.
+      // hostNetwork pods share the node's network namespace: policies do not isolate them
+      // (nor are they ClusterNetworkPolicy subjects).
       if (!v.hostNetwork) {
         for (const p of byNamespace.get(v.namespace) ?? []) {
           if (!p.podSelector.matches(v.labels)) continue;
           if (p.ingress) s.ingress.push(p);
           if (p.egress) s.egress.push(p);
         }
+        for (const p of clusterInNamespace(v.namespace, v.namespaceLabels)) {
+          if (!p.subject.pod.matches(v.labels)) continue;
+          const admin = p.tier === "Admin";
+          if (p.ingress.length > 0) (admin ? s.adminIngress : s.baselineIngress).push(p);
+          if (p.egress.length > 0) (admin ? s.adminEgress : s.baselineEgress).push(p);
+        }
       }
+      s.clusterKeys.ingress = [...s.adminIngress, ...s.baselineIngress].map((p) => p.key);
+      s.clusterKeys.egress = [...s.adminEgress, ...s.baselineEgress].map((p) => p.key);
       selections.set(pod, s);
     }
     return s;
@@ -199,9 +273,66 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
     };
   };
 
+  /** The NetworkPolicy tier alone (what michi did before the cluster tiers): own node, then the rules. */
+  const npSide = (
+    dir: Direction,
+    sel: readonly CompiledPolicy[],
+    other: Endpoint,
+    ownNode: boolean,
+    port: number,
+    protocol: Protocol,
+    dstPorts: readonly ContainerPort[] | undefined,
+  ): SideVerdict => {
+    // "traffic to and from the node where a Pod is running is always allowed" (NetworkPolicy docs).
+    if (ownNode)
+      return { allowed: true, isolated: sel.length > 0, policies: sel.map((p) => p.key), reason: "node" };
+    return judge(dir, sel, other, port, protocol, dstPorts);
+  };
+
+  const side = (
+    dir: Direction,
+    sel: Selection,
+    other: Endpoint,
+    ownNode: boolean,
+    port: number,
+    protocol: Protocol,
+    dstPorts: readonly ContainerPort[] | undefined,
+  ): SideVerdict => {
+    const np = sel[dir];
+    if (!hasCluster) return npSide(dir, np, other, ownNode, port, protocol, dstPorts);
+    const admin = dir === "ingress" ? sel.adminIngress : sel.adminEgress;
+    const baseline = dir === "ingress" ? sel.baselineIngress : sel.baselineEgress;
+    // Copied: verdicts are handed out and may be mutated by callers.
+    const clusterPolicies = sel.clusterKeys[dir].slice();
+    const passes: ClusterRuleRef[] = [];
+    const decidedBy = (ref: ClusterRuleRef): SideVerdict => ({
+      allowed: ref.action === "Accept",
+      isolated: np.length > 0,
+      policies: np.map((p) => p.key),
+      reason: "cluster-rule",
+      tier: ref.tier,
+      clusterRule: ref,
+      passes,
+      clusterPolicies,
+    });
+    const a = judgeTier(admin, dir, other, port, protocol, dstPorts, clusterContext);
+    if (a.decided) return decidedBy(a.decided);
+    if (a.pass) passes.push(a.pass);
+    if (np.length > 0) {
+      const v = npSide(dir, np, other, ownNode, port, protocol, dstPorts);
+      return { ...v, tier: "NetworkPolicy", passes, clusterPolicies };
+    }
+    const b = judgeTier(baseline, dir, other, port, protocol, dstPorts, clusterContext);
+    if (b.decided) return decidedBy(b.decided);
+    if (b.pass) passes.push(b.pass);
+    const v = npSide(dir, np, other, ownNode, port, protocol, dstPorts);
+    return { ...v, tier: "default", passes, clusterPolicies };
+  };
+
   const decide = (c: Connection): Verdict => {
     const src = endpoint(c.src);
     const dst = endpoint(c.dst);
+    // A pod reaching its own IP never leaves it: no policy of any tier applies (CNP hairpin rule).
     if (src.kind === "pod" && dst.kind === "pod" && src.view === dst.view) {
       const self: SideVerdict = { allowed: true, isolated: false, policies: [], reason: "self" };
       return { allowed: true, egress: self, ingress: { ...self }, policies: [] };
@@ -210,34 +341,31 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
     let egress: SideVerdict;
     if (src.kind !== "pod") egress = NOT_A_POD;
     else {
-      const sel = selectionOf(src.view.pod).egress;
-      // "traffic to and from the node where a Pod is running is always allowed" (NetworkPolicy docs).
-      if (dst.kind === "node" && dst.nodeName !== undefined && dst.nodeName === src.view.nodeName) {
-        egress = { allowed: true, isolated: sel.length > 0, policies: sel.map((p) => p.key), reason: "node" };
-      } else egress = judge("egress", sel, dst, c.port, c.protocol, dstPorts);
+      const ownNode = dst.kind === "node" && dst.nodeName !== undefined && dst.nodeName === src.view.nodeName;
+      egress = side("egress", selectionOf(src.view.pod), dst, ownNode, c.port, c.protocol, dstPorts);
     }
     let ingress: SideVerdict;
     if (dst.kind !== "pod") ingress = NOT_A_POD;
     else {
-      const sel = selectionOf(dst.view.pod).ingress;
-      if (src.kind === "node" && src.nodeName !== undefined && src.nodeName === dst.view.nodeName) {
-        ingress = {
-          allowed: true,
-          isolated: sel.length > 0,
-          policies: sel.map((p) => p.key),
-          reason: "node",
-        };
-      } else ingress = judge("ingress", sel, src, c.port, c.protocol, dstPorts);
+      const ownNode = src.kind === "node" && src.nodeName !== undefined && src.nodeName === dst.view.nodeName;
+      ingress = side("ingress", selectionOf(dst.view.pod), src, ownNode, c.port, c.protocol, dstPorts);
     }
     const allowed = egress.allowed && ingress.allowed;
     const deciding: string[] = [];
+    const add = (k: string) => {
+      if (!deciding.includes(k)) deciding.push(k);
+    };
     if (allowed) {
-      if (egress.admittedBy) deciding.push(egress.admittedBy.policy);
-      if (ingress.admittedBy && !deciding.includes(ingress.admittedBy.policy))
-        deciding.push(ingress.admittedBy.policy);
+      for (const s of [egress, ingress]) {
+        if (s.clusterRule) add(s.clusterRule.policy);
+        if (s.admittedBy) add(s.admittedBy.policy);
+      }
     } else {
-      if (!egress.allowed) deciding.push(...egress.policies);
-      if (!ingress.allowed) for (const p of ingress.policies) if (!deciding.includes(p)) deciding.push(p);
+      for (const s of [egress, ingress]) {
+        if (s.allowed) continue;
+        if (s.clusterRule) add(s.clusterRule.policy);
+        else for (const p of s.policies) add(p);
+      }
     }
     return {
       allowed,
@@ -255,5 +383,13 @@ export function compilePolicy(state: ClusterState): PolicyEngine {
     view,
     endpoint,
     selecting: (pod, dir) => selectionOf(pod)[dir],
+    clusterPolicies,
+    clusterPolicy: (key) => clusterByKey.get(key),
+    clusterSelecting: (pod, dir, tier) => {
+      const s = selectionOf(pod);
+      if (tier === "Admin") return dir === "ingress" ? s.adminIngress : s.adminEgress;
+      return dir === "ingress" ? s.baselineIngress : s.baselineEgress;
+    },
+    clusterContext,
   };
 }

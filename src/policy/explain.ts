@@ -9,6 +9,7 @@
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from "./compiled-policy.js";
 import { describeEndpoint, type Endpoint } from "./endpoint.js";
 import type { PolicyEngine } from "./engine.js";
+import { explainClusterDecision, explainClusterSide } from "./explain-cluster.js";
 import { formatLabels } from "./selector.js";
 import type { Connection, RuleMiss, RuleRef, SideVerdict } from "./verdict.js";
 
@@ -92,8 +93,24 @@ function explainMiss(
   return `${head}: port mismatch — ${which}, but ${c.protocol}/${c.port} is not in ${ports}`;
 }
 
-/** Lines explaining one side. */
+/** Lines explaining one side: the cluster tiers' part (deciding rule, passes) around the NetworkPolicy part. */
 export function explainSide(
+  engine: PolicyEngine,
+  dir: Direction,
+  side: SideVerdict,
+  c: Connection,
+): string[] {
+  if (side.reason === "cluster-rule") {
+    const other = engine.endpoint(dir === "egress" ? c.dst : c.src);
+    return [
+      ...explainClusterDecision(engine, dir, side, describeEndpoint(other)),
+      ...explainClusterSide(engine, dir, side),
+    ];
+  }
+  return [...explainNetworkPolicySide(engine, dir, side, c), ...explainClusterSide(engine, dir, side)];
+}
+
+function explainNetworkPolicySide(
   engine: PolicyEngine,
   dir: Direction,
   side: SideVerdict,
@@ -135,5 +152,7 @@ export function explainSide(
       }
       return lines;
     }
+    case "cluster-rule":
+      return [];
   }
 }

@@ -17,6 +17,8 @@ export interface CompiledIPBlock {
   /** Why an IP does or does not match, for explanations: `undefined` when it matches. */
   miss(ip: string): string | undefined;
   matches(ip: string): boolean;
+  /** For an IPv4 block: whether the address (as a number, see ipv4Number) matches; undefined for IPv6 blocks. */
+  readonly matches4?: (n: number) => boolean;
 }
 
 interface Range4 {
@@ -28,6 +30,11 @@ function range4(c: CIDR): Range4 {
   const lo = Number(c.base);
   const size = 2 ** (32 - c.prefix);
   return { lo, hi: lo + size - 1 };
+}
+
+/** A canonical dotted quad as a number (undefined otherwise), for CompiledIPBlock.matches4. */
+export function ipv4Number(text: string): number | undefined {
+  return ip4(text);
 }
 
 function ip4(text: string): number | undefined {
@@ -75,5 +82,15 @@ export function compileIPBlock(block: IPBlock): CompiledIPBlock {
     if (p.family !== cidr.family) return `${block.cidr} is IPv${cidr.family}`;
     return generic(p);
   };
-  return { text, miss, matches: (ip) => miss(ip) === undefined };
+  const matches4 = v4
+    ? (n: number): boolean => {
+        if (n < v4.lo || n > v4.hi) return false;
+        for (const e of ex4) if (n >= e.r.lo && n <= e.r.hi) return false;
+        // An IPv6 except cannot contain an IPv4 address.
+        return true;
+      }
+    : undefined;
+  return matches4
+    ? { text, miss, matches: (ip) => miss(ip) === undefined, matches4 }
+    : { text, miss, matches: (ip) => miss(ip) === undefined };
 }

@@ -6,6 +6,7 @@
 import type { Diagnostic } from "../api/diagnostics.js";
 import type { KubeObject } from "../api/types.js";
 import type { PolicyEngine } from "./engine.js";
+import { lintClusterPolicies } from "./lint-cluster.js";
 import { lintDNSEgress } from "./lint-dns.js";
 import { locateFindings, sortFindings } from "./lint-finding.js";
 import { lintPolicies } from "./lint-policies.js";
@@ -20,6 +21,7 @@ export function lintCluster(
   const own = [
     ...lintDNSEgress(engine),
     ...lintPolicies(engine),
+    ...lintClusterPolicies(engine),
     ...lintServices(engine.state),
     ...lintIngresses(engine.state),
   ];

@@ -6,14 +6,19 @@
  * egress rules, a destination class's ingress the OR of its ingress rules.
  * A pair is allowed iff the source's egress admits the destination class and
  * the destination's ingress admits the source class. Classes sharing the
- * same selecting policies share the work.
+ * same selecting policies share the work. With ClusterNetworkPolicies each
+ * side is folded through the tiers (matrix-tiers.ts): Admin rules in order,
+ * NetworkPolicy for the pods it isolates, Baseline, then allow.
  */
-import type { Pod, Protocol } from "../api/types.js";
-import { type Bits, fillBits, hasBit, newBits, orAndInto, orInto, setBit } from "./bitset.js";
+import type { ContainerPort, Pod, Protocol } from "../api/types.js";
+import { and, type Bits, fillBits, hasBit, newBits, orAndInto, orInto, setBit } from "./bitset.js";
+import type { CompiledClusterPolicy, CompiledClusterRule } from "./cluster-policy.js";
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from "./compiled-policy.js";
 import type { PolicyEngine } from "./engine.js";
+import { groupedRowsColumns, type PortTable } from "./matrix-counts.js";
+import { clusterPeerClasses, foldTiers, type TierRuleBits } from "./matrix-tiers.js";
 import { buildClasses, type ClassIndex } from "./pod-classes.js";
-import { portMatches } from "./ports.js";
+import { type CompiledPort, portMatches } from "./ports.js";
 
 export interface PortProtocol {
   port: number;
@@ -26,14 +31,6 @@ export interface MatrixOptions {
   ports: readonly PortProtocol[];
   /** Called as work progresses (for a progress indicator). */
   onProgress?: (done: number, total: number) => void;
-}
-
-interface PortTable {
-  /** Per class: egress group id, -1 when not isolated for egress. */
-  egressGroup: Int32Array;
-  egressBits: Bits[];
-  ingressGroup: Int32Array;
-  ingressBits: Bits[];
 }
 
 export interface MatrixStats {
@@ -139,6 +136,31 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
   const ingressSel: (readonly CompiledPolicy[])[] = ci.classes.map((c) =>
     engine.selecting(c.rep.pod, "ingress"),
   );
+  const tiered = engine.clusterPolicies.length > 0;
+  const clusterSel = (dir: "ingress" | "egress") =>
+    ci.classes.map((c) => ({
+      admin: engine.clusterSelecting(c.rep.pod, dir, "Admin"),
+      baseline: engine.clusterSelecting(c.rep.pod, dir, "Baseline"),
+    }));
+  const egressCluster = tiered ? clusterSel("egress") : undefined;
+  const ingressCluster = tiered ? clusterSel("ingress") : undefined;
+  const clusterPeerCache = new Map<CompiledClusterRule, Bits>();
+  const clusterRulePeers = (rule: CompiledClusterRule): Bits => {
+    let b = clusterPeerCache.get(rule);
+    if (!b) {
+      b = newBits(C);
+      for (const p of rule.peers) orInto(b, clusterPeerClasses(p, ci));
+      clusterPeerCache.set(rule, b);
+    }
+    return b;
+  };
+  const selKey = (
+    np: readonly CompiledPolicy[],
+    cl: { admin: readonly CompiledClusterPolicy[]; baseline: readonly CompiledClusterPolicy[] } | undefined,
+  ) =>
+    cl
+      ? `${cl.admin.map((p) => p.key).join("\n")}|${np.map((p) => p.key).join("\n")}|${cl.baseline.map((p) => p.key).join("\n")}`
+      : np.map((p) => p.key).join("\n");
   const portSig = ci.classes.map((c) =>
     c.rep.ports.map((p) => `${p.name ?? ""}:${p.containerPort}/${p.protocol ?? "TCP"}`).join(","),
   );
@@ -166,7 +188,7 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       }
       return b;
     };
-    const rulePorts = (rule: CompiledRule): Bits => {
+    const rulePorts = (rule: { readonly ports: readonly CompiledPort[] | undefined }): Bits => {
       if (!rule.ports) return ALL;
       let acc: Bits | undefined;
       for (const p of rule.ports) {
@@ -178,19 +200,61 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       }
       return acc ?? NONE;
     };
+    // One tier's rules for one side as bitsets. Egress: peers AND the destination classes the
+    // rule's ports admit (cached per rule); ingress: the rule's peers when its ports admit this
+    // port on the destination class, else the rule matches nothing there.
+    const egressMatch = new Map<CompiledClusterRule, Bits>();
+    const tierRules = (
+      policies: readonly CompiledClusterPolicy[],
+      dir: "ingress" | "egress",
+      dstPorts: readonly ContainerPort[] | undefined,
+    ): TierRuleBits[] => {
+      const out: TierRuleBits[] = [];
+      for (const p of policies) {
+        for (const r of dir === "ingress" ? p.ingress : p.egress) {
+          if (r.failClosed) {
+            if (r.action !== "Accept") out.push({ action: "Deny", match: ALL });
+            continue;
+          }
+          if (dir === "ingress") {
+            if (r.ports && !r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts))) continue;
+            out.push({ action: r.action, match: clusterRulePeers(r) });
+          } else {
+            let m = egressMatch.get(r);
+            if (!m) {
+              m = r.ports ? and(clusterRulePeers(r), rulePorts(r)) : clusterRulePeers(r);
+              egressMatch.set(r, m);
+            }
+            out.push({ action: r.action, match: m });
+          }
+        }
+      }
+      return out;
+    };
     const egressGroup = new Int32Array(C).fill(-1);
     const egressBits: Bits[] = [];
     const egressGroups = new Map<string, number>();
     for (let c = 0; c < C; c++) {
       const sel = egressSel[c]!;
-      if (sel.length === 0) continue;
-      const key = sel.map((p) => p.key).join("\n");
+      const cl = egressCluster?.[c];
+      if (sel.length === 0 && (!cl || (cl.admin.length === 0 && cl.baseline.length === 0))) continue;
+      const key = selKey(sel, cl);
       let g = egressGroups.get(key);
       if (g === undefined) {
-        const bits = newBits(C);
-        for (const p of sel) for (const r of p.egress ?? []) orAndInto(bits, rulePeers(r, p), rulePorts(r));
+        let bits: Bits | undefined;
+        if (sel.length > 0) {
+          bits = newBits(C);
+          for (const p of sel) for (const r of p.egress ?? []) orAndInto(bits, rulePeers(r, p), rulePorts(r));
+        }
+        if (cl)
+          bits = foldTiers(
+            ALL,
+            tierRules(cl.admin, "egress", undefined),
+            bits,
+            tierRules(cl.baseline, "egress", undefined),
+          );
         g = egressBits.length;
-        egressBits.push(bits);
+        egressBits.push(bits ?? ALL);
         egressGroups.set(key, g);
       }
       egressGroup[c] = g;
@@ -201,20 +265,31 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
     const ingressGroups = new Map<string, number>();
     for (let c = 0; c < C; c++) {
       const sel = ingressSel[c]!;
-      if (sel.length === 0) continue;
-      const key = `${sel.map((p) => p.key).join("\n")}|${portSig[c]}`;
+      const cl = ingressCluster?.[c];
+      if (sel.length === 0 && (!cl || (cl.admin.length === 0 && cl.baseline.length === 0))) continue;
+      const key = `${selKey(sel, cl)}|${portSig[c]}`;
       let g = ingressGroups.get(key);
       if (g === undefined) {
-        const bits = newBits(C);
         const dstPorts = ci.classes[c]!.rep.ports;
-        for (const p of sel) {
-          for (const r of p.ingress ?? []) {
-            if (r.ports && !r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts))) continue;
-            orInto(bits, rulePeers(r, p));
+        let bits: Bits | undefined;
+        if (sel.length > 0) {
+          bits = newBits(C);
+          for (const p of sel) {
+            for (const r of p.ingress ?? []) {
+              if (r.ports && !r.ports.some((e) => portMatches(e, pp.port, pp.protocol, dstPorts))) continue;
+              orInto(bits, rulePeers(r, p));
+            }
           }
         }
+        if (cl)
+          bits = foldTiers(
+            ALL,
+            tierRules(cl.admin, "ingress", dstPorts),
+            bits,
+            tierRules(cl.baseline, "ingress", dstPorts),
+          );
         g = ingressBits.length;
-        ingressBits.push(bits);
+        ingressBits.push(bits ?? ALL);
         ingressGroups.set(key, g);
       }
       ingressGroup[c] = g;
@@ -298,10 +373,16 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
     spread(t.egressBits, egSize, admittedEg);
     const reaches = new Float64Array(C);
     const reachedBy = new Float64Array(C);
+    const grouped = groupedRowsColumns(t, sizes, C);
+    const rowAcc = grouped?.rowAcc;
+    const colAcc = grouped?.colAcc;
+    const rowOpen = grouped?.rowOpen;
+    const colOpen = grouped?.colOpen;
     for (let c = 0; c < C; c++) {
       const self = classAllowed(c, c, pi) ? 1 : 0;
       const eg = t.egressGroup[c]!;
       if (eg < 0) reaches[c] = openIn + admittedIn[c]!;
+      else if (rowAcc && rowOpen) reaches[c] = rowOpen[eg]! + rowAcc[c]!;
       else {
         let row = 0;
         forEachBit(t.egressBits[eg]!, (d) => {
@@ -312,6 +393,7 @@ export function computeMatrix(engine: PolicyEngine, opts: MatrixOptions): Policy
       }
       const ig = t.ingressGroup[c]!;
       if (ig < 0) reachedBy[c] = openEg + admittedEg[c]!;
+      else if (colAcc && colOpen) reachedBy[c] = colOpen[ig]! + colAcc[c]!;
       else {
         let col = 0;
         forEachBit(t.ingressBits[ig]!, (s) => {

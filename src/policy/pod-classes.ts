@@ -1,14 +1,19 @@
 /**
  * Equivalence classes of pods: pods with the same namespace, labels,
- * containerPorts and the same answers to every ipBlock in the policies are
- * indistinguishable to NetworkPolicy, so the matrix is computed per class.
- * hostNetwork pods are kept apart: their traffic is node traffic, judged by
- * node (a pod's own node is always allowed), so they are not class-uniform.
+ * containerPorts and the same answers to every ipBlock (and
+ * ClusterNetworkPolicy `networks` CIDR) in the policies are
+ * indistinguishable to the policy engine, so the matrix is computed per
+ * class. With `labelKeys: "selectors"` only the label keys some selector
+ * of some policy (NetworkPolicy or cluster tier) mentions tell pods apart —
+ * coarser classes, the same verdicts. hostNetwork pods are kept apart:
+ * their traffic is node traffic, judged by node (a pod's own node is always
+ * allowed), so they are not class-uniform; `byNode` also splits classes by
+ * node so that pod-to-hostNetwork verdicts are class-uniform too.
  */
-import type { Labels, Pod } from "../api/types.js";
+import type { LabelSelector, Labels, Pod } from "../api/types.js";
 import type { PodView } from "./endpoint.js";
 import type { PolicyEngine } from "./engine.js";
-import type { CompiledIPBlock } from "./ip-block.js";
+import { type CompiledIPBlock, ipv4Number } from "./ip-block.js";
 
 export interface PodClass {
   readonly id: number;
@@ -35,11 +40,66 @@ export interface ClassIndex {
   readonly namespaces: Map<string, Labels>;
 }
 
-function labelKey(l: Labels): string {
+function labelKey(l: Labels, only: ReadonlySet<string> | undefined): string {
   const keys = Object.keys(l).sort();
   let s = "";
-  for (const k of keys) s += `${k}=${l[k]}\u0001`;
+  for (const k of keys) if (!only || only.has(k)) s += `${k}=${l[k]}\u0001`;
   return s;
+}
+
+export interface ClassOptions {
+  /** `all` (default): every label; `selectors`: only keys a policy selector mentions. */
+  labelKeys?: "all" | "selectors";
+  /** Split classes by node (for verdicts against hostNetwork pods). */
+  byNode?: boolean;
+}
+
+/** Label keys any pod or namespace selector of any policy mentions: only these can tell pods apart. */
+export function selectorLabelKeys(engine: PolicyEngine): Set<string> {
+  const keys = new Set<string>();
+  const add = (sel: LabelSelector | undefined) => {
+    for (const k of Object.keys(sel?.matchLabels ?? {})) keys.add(k);
+    for (const e of sel?.matchExpressions ?? []) keys.add(e.key);
+  };
+  for (const p of engine.policies) {
+    const spec = p.source.spec;
+    add(spec?.podSelector);
+    for (const r of [...(spec?.ingress ?? []).map((x) => x.from), ...(spec?.egress ?? []).map((x) => x.to)]) {
+      for (const peer of r ?? []) {
+        add(peer.podSelector);
+        add(peer.namespaceSelector);
+      }
+    }
+  }
+  for (const p of engine.clusterPolicies) {
+    const spec = p.source.spec;
+    add(spec?.subject?.namespaces);
+    add(spec?.subject?.pods?.namespaceSelector);
+    add(spec?.subject?.pods?.podSelector);
+    for (const r of [...(spec?.ingress ?? []).map((x) => x.from), ...(spec?.egress ?? []).map((x) => x.to)]) {
+      for (const peer of r ?? []) {
+        add(peer.namespaces);
+        add(peer.pods?.namespaceSelector);
+        add(peer.pods?.podSelector);
+      }
+    }
+  }
+  return keys;
+}
+
+/** Every distinct CIDR matcher of every policy (NetworkPolicy ipBlocks, cluster `networks`), by text. */
+function policyBlocks(engine: PolicyEngine): CompiledIPBlock[] {
+  const blocks = new Map<string, CompiledIPBlock>();
+  for (const p of engine.policies) {
+    for (const rules of [p.ingress, p.egress]) {
+      for (const r of rules ?? [])
+        for (const peer of r.peers ?? []) if (peer.ipBlock) blocks.set(peer.ipBlock.text, peer.ipBlock);
+    }
+  }
+  for (const p of engine.clusterPolicies)
+    for (const r of p.egress)
+      for (const peer of r.peers) for (const n of peer.networks) blocks.set(n.text, n);
+  return [...blocks.values()];
 }
 
 function portKey(v: PodView): string {
@@ -49,15 +109,13 @@ function portKey(v: PodView): string {
     .join(",");
 }
 
-export function buildClasses(engine: PolicyEngine, pods: readonly Pod[] = engine.state.pods): ClassIndex {
-  const blocks = new Map<string, CompiledIPBlock>();
-  for (const p of engine.policies) {
-    for (const rules of [p.ingress, p.egress]) {
-      for (const r of rules ?? [])
-        for (const peer of r.peers ?? []) if (peer.ipBlock) blocks.set(peer.ipBlock.text, peer.ipBlock);
-    }
-  }
-  const ipBlocks = [...blocks.values()];
+export function buildClasses(
+  engine: PolicyEngine,
+  pods: readonly Pod[] = engine.state.pods,
+  options: ClassOptions = {},
+): ClassIndex {
+  const ipBlocks = policyBlocks(engine);
+  const only = options.labelKeys === "selectors" ? selectorLabelKeys(engine) : undefined;
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   const classOf = new Map<Pod, number>();
@@ -72,9 +130,15 @@ export function buildClasses(engine: PolicyEngine, pods: readonly Pod[] = engine
       continue;
     }
     const matched: number[] = [];
-    if (v.ip !== undefined)
-      for (let i = 0; i < ipBlocks.length; i++) if (ipBlocks[i]!.matches(v.ip)) matched.push(i);
-    const key = `${v.namespace}\u0000${labelKey(v.labels)}\u0000${portKey(v)}\u0000${matched.join(",")}`;
+    if (v.ip !== undefined) {
+      const n = ipv4Number(v.ip);
+      for (let i = 0; i < ipBlocks.length; i++) {
+        const b = ipBlocks[i]!;
+        if (n !== undefined && b.matches4 ? b.matches4(n) : b.matches(v.ip)) matched.push(i);
+      }
+    }
+    const node = options.byNode ? (v.nodeName ?? "") : "";
+    const key = `${v.namespace}\u0000${labelKey(v.labels, only)}\u0000${portKey(v)}\u0000${matched.join(",")}\u0000${node}`;
     let c = byKey.get(key);
     if (!c) {
       c = {

@@ -6,6 +6,7 @@
  */
 import { parseAllDocuments } from "yaml";
 import type {
+  AnyClusterNetworkPolicy,
   ContainerPort,
   EndpointSlice,
   KubeObject,
@@ -41,6 +42,7 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
   const secrets: Secret[] = [];
   const others: KubeObject[] = [];
   const ingresses: KubeObject[] = [];
+  const clusterPolicies: KubeObject[] = [];
   const ensureNs = (name: string, labels: Labels = {}) => {
     const existing = namespaces.get(name);
     if (existing) return existing;
@@ -97,6 +99,11 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
         break;
       case "Secret":
         secrets.push({ ...(o as Secret), metadata: { ...o.metadata, namespace: ns } });
+        break;
+      case "ClusterNetworkPolicy":
+      case "AdminNetworkPolicy":
+      case "BaselineAdminNetworkPolicy":
+        clusterPolicies.push(o);
         break;
       case "Ingress":
         ingresses.push({ ...o, metadata: { ...o.metadata, namespace: ns } });
@@ -168,6 +175,9 @@ export function makeState(objects: readonly KubeObject[], opts: FixtureOptions =
     ingresses: ingresses as ClusterState["ingresses"],
     ingressClasses: [],
     networkPolicies: policies,
+    ...(clusterPolicies.length > 0
+      ? { clusterNetworkPolicies: clusterPolicies as AnyClusterNetworkPolicy[] }
+      : {}),
     secrets,
     configMaps: [],
     others,

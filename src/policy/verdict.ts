@@ -5,6 +5,7 @@
  * exactly which rule admitted a connection.
  */
 import type { Pod, Protocol } from "../api/types.js";
+import type { ClusterAction, ClusterKind, Tier } from "./cluster-policy.js";
 import type { Direction } from "./compiled-policy.js";
 
 export type Peer = { kind: "pod"; pod: Pod } | { kind: "ip"; ip: string };
@@ -55,7 +56,35 @@ export type SideReason =
   /** Traffic from (kubelet probes) and to the pod's own node is always allowed. */
   | "node"
   /** Isolated and no rule matched (`misses`). */
-  | "no-rule-matched";
+  | "no-rule-matched"
+  /** An Admin or Baseline tier rule (ClusterNetworkPolicy and v1alpha1 kinds) decided (`clusterRule`). */
+  | "cluster-rule";
+
+/** A ClusterNetworkPolicy (or v1alpha1 Admin/BaselineAdminNetworkPolicy) rule that matched a connection. */
+export interface ClusterRuleRef {
+  /** `ClusterNetworkPolicy/name`, `AdminNetworkPolicy/name`, `BaselineAdminNetworkPolicy/name`. */
+  policy: string;
+  kind: ClusterKind;
+  name: string;
+  tier: Tier;
+  /** undefined for BaselineAdminNetworkPolicy (no priority field). */
+  priority: number | undefined;
+  direction: Direction;
+  /** Index into the policy's ingress/egress rules. */
+  rule: number;
+  ruleName?: string;
+  /** Effective action (v1alpha1 Allow reads Accept; a fail-closed Pass reads Deny). */
+  action: ClusterAction;
+  /** Index of the matching from/to peer; undefined when the rule failed closed. */
+  peer: number | undefined;
+  /** Index of the matching protocols (v1alpha1: ports) entry; undefined when the rule has none. */
+  protocol: number | undefined;
+  /** The rule has a peer or protocol michi does not understand: a Deny of everything. */
+  failClosed?: true;
+}
+
+/** Which tier decided a side: Admin, NetworkPolicy, Baseline, or none (the default allow). */
+export type DecidingTier = Tier | "NetworkPolicy" | "default";
 
 export interface SideVerdict {
   allowed: boolean;
@@ -67,6 +96,14 @@ export interface SideVerdict {
   admittedBy?: RuleRef;
   /** When denied: each selecting policy and why none of its rules matched. */
   misses?: PolicyMiss[];
+  /** Set when the cluster has any ClusterNetworkPolicy/ANP/BANP: the tier that decided this side. */
+  tier?: DecidingTier;
+  /** The Admin/Baseline rule that decided (reason `cluster-rule`). */
+  clusterRule?: ClusterRuleRef;
+  /** Every Pass rule on the way (an Admin Pass hands over to NetworkPolicy; a Baseline Pass to the default allow). */
+  passes?: ClusterRuleRef[];
+  /** Cluster-scoped policies whose subject selects the pod and that have rules for this direction, in evaluation order. */
+  clusterPolicies?: string[];
 }
 
 export interface Verdict {

@@ -13,7 +13,7 @@ import { allDiagnostics, type Snapshot } from "./snapshot.js";
 export function lintSnapshot(snap: Snapshot): Diagnostic[] {
   return lintCluster(
     snap.policy,
-    [...allDiagnostics(snap), ...lintIngressAnnotations(snap.state)],
+    [...allDiagnostics(snap), ...lintIngressAnnotations(snap.state), ...lintExposure(snap.policy)],
     snap.objects,
   );
 }

@@ -91,6 +91,27 @@ describe("computeMatrix", () => {
     }
   });
 
+  it("agrees with brute force with the cluster tiers (examples/cluster-admin on idp-system)", async () => {
+    const { state } = await loadSnapshot(
+      [
+        new URL("../../examples/idp-system", import.meta.url).pathname,
+        new URL("../../examples/cluster-admin", import.meta.url).pathname,
+      ],
+      defaultConfig,
+    );
+    const engine = compilePolicy(state);
+    expect(engine.clusterPolicies.length).toBeGreaterThan(0);
+    for (const level of ["namespace", "workload", "pod"] as const) {
+      for (const p of [
+        { level, port: "declared", protocol: "TCP" },
+        { level, port: 53, protocol: "UDP" },
+      ] as MatrixParams[]) {
+        const m = computeMatrix(engine, p);
+        expect(counts(m), `${p.level} ${p.port}/${p.protocol}`).toEqual(bruteForce(engine, p, m));
+      }
+    }
+  });
+
   it("a denied cell's sample is a denied connection of that cell", async () => {
     const { state } = await loadSnapshot(
       [new URL("../../examples/idp-system", import.meta.url).pathname],

@@ -1,17 +1,17 @@
 /**
  * GET /api/matrix: reachability as a heat map by namespace, workload or pod.
  *
- * Pods are folded into equivalence classes first: two pods the policy engine
- * cannot tell apart (same namespace, same values for every label key any
- * selector mentions, same containerPorts, same set of matching ipBlocks) get
- * the same verdict against any peer, so one decide() per class pair and port
- * answers for every pod pair. A pod reaching itself is always allowed, so the
+ * Pods are folded into the policy engine's equivalence classes first
+ * (policy/pod-classes.ts, keyed on the label keys any selector mentions):
+ * two pods the engine cannot tell apart get the same verdict against any
+ * peer, so one decide() per class pair and port answers for every pod pair. A pod reaching itself is always allowed, so the
  * diagonal of a class is counted separately. An "outside the cluster" source
  * row shows what external clients may reach.
  */
 import type { Pod, Protocol } from "../api/types.js";
 import { HttpError } from "../http/respond.js";
 import type { PolicyEngine } from "../policy/engine.js";
+import { buildClasses } from "../policy/pod-classes.js";
 import type { ApiMatrix, ApiMatrixCell, ApiMatrixGroup } from "./api-types.js";
 import { workloadOf } from "./workload-of.js";
 
@@ -33,44 +33,6 @@ interface PodClass {
   ports: number[];
 }
 
-/** Label keys any selector of any policy mentions: only these can tell pods apart. */
-function selectorKeys(engine: PolicyEngine): Set<string> {
-  const keys = new Set<string>();
-  const add = (
-    sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string }[] } | undefined,
-  ) => {
-    for (const k of Object.keys(sel?.matchLabels ?? {})) keys.add(k);
-    for (const e of sel?.matchExpressions ?? []) keys.add(e.key);
-  };
-  for (const p of engine.policies) {
-    const spec = p.source.spec;
-    add(spec?.podSelector);
-    for (const r of [...(spec?.ingress ?? []).map((x) => x.from), ...(spec?.egress ?? []).map((x) => x.to)]) {
-      for (const peer of r ?? []) {
-        add(peer.podSelector);
-        add(peer.namespaceSelector);
-      }
-    }
-  }
-  return keys;
-}
-
-function classKey(
-  engine: PolicyEngine,
-  pod: Pod,
-  keys: Set<string>,
-  ipBlocks: { matches(ip: string): boolean }[],
-  byNode: boolean,
-): string {
-  const v = engine.view(pod);
-  if (v.hostNetwork) return `host:${v.key}`;
-  const labels = [...keys].filter((k) => k in v.labels).map((k) => `${k}=${v.labels[k]}`);
-  const nsLabels = [...keys].filter((k) => k in v.namespaceLabels).map((k) => `${k}=${v.namespaceLabels[k]}`);
-  const ports = v.ports.map((p) => `${p.name ?? ""}:${p.containerPort}/${p.protocol ?? "TCP"}`).sort();
-  const ipSig = ipBlocks.map((b) => (v.ip !== undefined && b.matches(v.ip) ? "1" : "0")).join("");
-  return JSON.stringify([v.namespace, nsLabels, labels, ports, ipSig, byNode ? (v.nodeName ?? "") : ""]);
-}
-
 export function computeMatrix(engine: PolicyEngine, params: MatrixParams): ApiMatrix {
   const started = performance.now();
   const state = engine.state;
@@ -82,35 +44,30 @@ export function computeMatrix(engine: PolicyEngine, params: MatrixParams): ApiMa
       `${pods.length} pods: the pod-level matrix is limited to ${MAX_POD_LEVEL}; group by workload or namespace`,
     );
   }
-  const keys = selectorKeys(engine);
-  const ipBlocks = engine.policies.flatMap((p) =>
-    [...(p.ingress ?? []), ...(p.egress ?? [])].flatMap((r) =>
-      (r.peers ?? []).flatMap((peer) => (peer.ipBlock ? [peer.ipBlock] : [])),
-    ),
-  );
+  // Pods → classes: the policy engine's classes keyed on the label keys some selector mentions
+  // (split by node when hostNetwork pods exist: verdicts against them depend on the node);
+  // every hostNetwork pod is a class of its own.
   const byNode = pods.some((p) => p.spec?.hostNetwork === true);
-
-  // Pods → classes.
-  const classes: PodClass[] = [];
-  const classIndex = new Map<string, number>();
+  const ci = buildClasses(engine, pods, { labelKeys: "selectors", byNode });
+  const portsOf = (pod: Pod) =>
+    [
+      ...new Set(
+        engine
+          .view(pod)
+          .ports.filter((p) => (p.protocol ?? "TCP") === params.protocol)
+          .map((p) => p.containerPort),
+      ),
+    ].sort((a, b) => a - b);
+  const classes: PodClass[] = ci.classes.map((c) => ({
+    rep: c.rep.pod,
+    rep2: c.pods[1]?.pod,
+    ports: portsOf(c.rep.pod),
+  }));
   const podClass = new Map<Pod, number>();
-  for (const pod of pods) {
-    const k = classKey(engine, pod, keys, ipBlocks, byNode);
-    let ci = classIndex.get(k);
-    if (ci === undefined) {
-      ci = classes.length;
-      classIndex.set(k, ci);
-      const ports = [
-        ...new Set(
-          engine
-            .view(pod)
-            .ports.filter((p) => (p.protocol ?? "TCP") === params.protocol)
-            .map((p) => p.containerPort),
-        ),
-      ].sort((a, b) => a - b);
-      classes.push({ rep: pod, rep2: undefined, ports });
-    } else if (!classes[ci]!.rep2) classes[ci]!.rep2 = pod;
-    podClass.set(pod, ci);
+  for (const [pod, id] of ci.classOf) if (id >= 0) podClass.set(pod, id);
+  for (const h of ci.hostNetworkPods) {
+    podClass.set(h.pod, classes.length);
+    classes.push({ rep: h.pod, rep2: undefined, ports: portsOf(h.pod) });
   }
 
   // Pods → groups.
@@ -173,7 +130,7 @@ export function computeMatrix(engine: PolicyEngine, params: MatrixParams): ApiMa
     memo.set(key, allowed);
     return allowed;
   };
-  const portsOf = (dc: number) => (params.port === "declared" ? classes[dc]!.ports : [params.port]);
+  const portsOfClass = (dc: number) => (params.port === "declared" ? classes[dc]!.ports : [params.port]);
 
   let pairs = 0;
   /** One row: source `i` (undefined: outside the cluster) against every destination group. */
@@ -184,7 +141,7 @@ export function computeMatrix(engine: PolicyEngine, params: MatrixParams): ApiMa
       const srcList: [number, number][] = i === undefined ? [[EXT, 1]] : [...sortedMembers[i]!];
       for (const [sc, sn] of srcList) {
         for (const [dc, dn] of sortedMembers[j]!) {
-          for (const port of portsOf(dc)) {
+          for (const port of portsOfClass(dc)) {
             pairs += sn * dn;
             // Within one group and one class, n pods make n self-pairs (always allowed) and n(n-1) distinct pairs.
             const self = sc === dc && i === j ? sn : 0;

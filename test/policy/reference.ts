@@ -16,7 +16,7 @@ import type {
 } from "../../src/api/types.js";
 import type { ClusterState } from "../../src/cluster/state.js";
 
-function selectorMatches(sel: LabelSelector, labels: Labels): boolean {
+export function selectorMatches(sel: LabelSelector, labels: Labels): boolean {
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const e of sel.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, e.key);
@@ -36,7 +36,7 @@ function ipToNum(ip: string): number | undefined {
   return ((Number(m[1]) * 256 + Number(m[2])) * 256 + Number(m[3])) * 256 + Number(m[4]);
 }
 
-function inCidr(ip: string, cidr: string): boolean {
+export function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split("/");
   const a = ipToNum(ip);
   const b = ipToNum(base ?? "");
@@ -45,13 +45,13 @@ function inCidr(ip: string, cidr: string): boolean {
   return Math.floor(a / size) === Math.floor(b / size);
 }
 
-interface End {
+export interface End {
   pod?: Pod; // a pod in the pod network
   ip: string | undefined;
   node?: string; // node traffic (hostNetwork pod)
 }
 
-function nsLabels(state: ClusterState, ns: string): Labels {
+export function nsLabels(state: ClusterState, ns: string): Labels {
   return {
     ...(state.namespaces.find((n) => n.metadata?.name === ns)?.metadata?.labels ?? {}),
     "kubernetes.io/metadata.name": ns,
@@ -86,6 +86,17 @@ function portOk(
   );
 }
 
+/** Whether any NetworkPolicy selects the pod for this direction. */
+export function isolated(state: ClusterState, dir: "Ingress" | "Egress", subject: Pod): boolean {
+  const ns = subject.metadata?.namespace ?? "default";
+  return policies(state).some(
+    (p) =>
+      (p.metadata?.namespace ?? "default") === ns &&
+      selectorMatches(p.spec?.podSelector ?? {}, subject.metadata?.labels ?? {}) &&
+      types(p).includes(dir),
+  );
+}
+
 function types(p: NetworkPolicy): string[] {
   if (p.spec?.policyTypes?.length) return p.spec.policyTypes;
   return p.spec?.egress?.length ? ["Ingress", "Egress"] : ["Ingress"];
@@ -101,7 +112,7 @@ function policies(state: ClusterState): NetworkPolicy[] {
   return [...m.values()];
 }
 
-function sideAllowed(
+export function sideAllowed(
   state: ClusterState,
   dir: "Ingress" | "Egress",
   subject: Pod,
@@ -132,7 +143,7 @@ function sideAllowed(
   );
 }
 
-const portsOf = (p: Pod): ContainerPort[] => (p.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
+export const portsOf = (p: Pod): ContainerPort[] => (p.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
 
 export function referenceAllowed(
   state: ClusterState,

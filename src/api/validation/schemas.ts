@@ -273,4 +273,8 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     "kind",
   ),
   ConfigMap: closed({ metadata: META, data: map(S), binaryData: map(S), immutable: B }, "apiVersion", "kind"),
+  // Custom resources: metadata decodes as everywhere; spec is checked against the CRD (crd-schema.ts).
+  ClusterNetworkPolicy: obj({ metadata: META }),
+  AdminNetworkPolicy: obj({ metadata: META }),
+  BaselineAdminNetworkPolicy: obj({ metadata: META }),
 };
