@@ -7,8 +7,9 @@
  * explain, an invalid apply refused with field causes and nothing changed,
  * and a wrong token refused.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -264,9 +265,100 @@ for (const version of VERSIONS) {
       expect(d.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain("other");
     });
 
+    it("streams logs (all, --tail, -f)", async () => {
+      const pod = (
+        await k(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}"])
+      ).stdout.trim();
+      host.writeLog("default", pod, "one\ntwo\nthree\n");
+      expect((await k(["logs", pod])).stdout).toBe("one\ntwo\nthree\n");
+      expect((await k(["logs", pod, "--tail", "1"])).stdout).toBe("three\n");
+      const follow = spawn(bin, ["logs", "-f", pod], {
+        env: { ...process.env, KUBECONFIG: api.kubeconfigPath, HOME: dir },
+      });
+      let out = "";
+      await new Promise<void>((resolve, reject) => {
+        follow.on("error", reject);
+        follow.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out === "one\ntwo\nthree\n") host.writeLog("default", pod, "four\n");
+          if (out.endsWith("four\n")) resolve();
+        });
+      });
+      follow.kill();
+      expect(out).toBe("one\ntwo\nthree\nfour\n");
+      const none = await k([
+        "logs",
+        (await k(["get", "pods", "-n", "kube-system", "-o", "name"])).stdout.split("\n")[0] ?? "",
+        "-n",
+        "kube-system",
+      ]);
+      expect(none.code).not.toBe(0);
+      expect(none.stderr).toContain("built-in server");
+    });
+
+    it("port-forwards to a pod", async () => {
+      const backend: Server = createServer((req, res) => res.end(`pod says ${req.url}`));
+      await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
+      const pod = (
+        await k(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}"])
+      ).stdout.trim();
+      host.podPorts.set(`default/${pod}:80`, (backend.address() as { port: number }).port);
+      const pf = spawn(bin, ["port-forward", "--address", "127.0.0.1", `pod/${pod}`, ":80"], {
+        env: { ...process.env, KUBECONFIG: api.kubeconfigPath, HOME: dir },
+      });
+      try {
+        const local = await new Promise<number>((resolve, reject) => {
+          let text = "";
+          pf.on("exit", (c) => reject(new Error(`port-forward exited ${c}: ${text}`)));
+          pf.stderr.on("data", (d: Buffer) => {
+            text += d.toString();
+          });
+          pf.stdout.on("data", (d: Buffer) => {
+            text += d.toString();
+            const m = /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(text);
+            if (m) resolve(Number(m[1]));
+          });
+        });
+        for (const path of ["/a", "/b"]) {
+          const r = await fetch(`http://127.0.0.1:${local}${path}`);
+          expect(await r.text()).toBe(`pod says ${path}`);
+        }
+      } finally {
+        pf.kill();
+        backend.close();
+      }
+    });
+
+    it("watches: the table rows of new pods as they appear", async () => {
+      const w = spawn(bin, ["get", "pods", "-l", "app=web", "--watch", "--output-watch-events"], {
+        env: { ...process.env, KUBECONFIG: api.kubeconfigPath, HOME: dir },
+      });
+      let out = "";
+      try {
+        await new Promise<void>((resolve, reject) => {
+          w.on("exit", (c) => reject(new Error(`watch exited ${c}: ${out}`)));
+          let scaled = false;
+          w.stdout.on("data", (d: Buffer) => {
+            out += d.toString();
+            if (!scaled && /ADDED\s+web-/.test(out)) {
+              scaled = true;
+              void k(["scale", "deploy", "web", "--replicas", "2"]);
+            }
+            if ((out.match(/ADDED\s+web-/g) ?? []).length >= 2) resolve();
+          });
+        });
+      } finally {
+        w.kill();
+      }
+      expect(out.split("\n")[0]).toMatch(/^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+      expect(out).toMatch(/ADDED\s+web-\w+-\w+\s+1\/1\s+Running/);
+    });
+
     it("refuses to delete a derived pod and deletes user objects", async () => {
-      const pod = (await k(["get", "pods", "-l", "app=web", "-o", "name"])).stdout.trim();
-      const rp = await k(["delete", pod]);
+      const pod = (
+        await k(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}"])
+      ).stdout.trim();
+      const rp = await k(["delete", "pod", pod]);
       expect(rp.code).not.toBe(0);
       expect(rp.stderr).toContain("Forbidden");
       const r = await k(["delete", "svc", "web"]);
