@@ -166,12 +166,17 @@ async function store(
   managed?: ManagedFieldsEntry[],
 ): Promise<KubeObject> {
   const key = entryKey(t.res, obj.metadata?.namespace, obj.metadata?.name ?? "");
-  const r = await ctx.host.apply([forHost(t.res, obj)], { dryRun: p.dryRun });
-  if (!r.ok) throw refused(t.res, obj, r);
-  if (p.dryRun) return obj;
   const before = ctx.registry.get(key)?.resourceVersion;
   const previous = ctx.registry.managedFields.get(key);
-  if (managed) ctx.registry.managedFields.set(key, managed);
+  // Set first: the host may announce the new snapshot (and the registry diff it) before apply resolves.
+  if (managed && !p.dryRun) ctx.registry.managedFields.set(key, managed);
+  const r = await ctx.host.apply([forHost(t.res, obj)], { dryRun: p.dryRun });
+  if (!r.ok || p.dryRun) {
+    if (previous) ctx.registry.managedFields.set(key, previous);
+    else ctx.registry.managedFields.delete(key);
+    if (!r.ok) throw refused(t.res, obj, r);
+    return obj;
+  }
   ctx.sync();
   const e = ctx.registry.get(key);
   // Same content, new owners: still a change of the object (its managedFields).
