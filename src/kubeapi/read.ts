@@ -186,11 +186,13 @@ export function watch(
   const unsubscribe = ctx.registry.subscribe((events) => {
     for (const e of events) deliver(e);
   });
+  const release = ctx.registry.watching(t.res);
   const timers: NodeJS.Timeout[] = [];
   if (bookmarks) timers.push(setInterval(bookmark, 30_000));
   const timeout = Number(q.get("timeoutSeconds") ?? 0);
   const stop = () => {
     unsubscribe();
+    release();
     for (const tm of timers) clearInterval(tm);
     closing.delete(stop);
     if (!res.writableEnded) res.end();

@@ -62,6 +62,8 @@ export type Listener = (events: readonly RegistryEvent[]) => void;
 
 export class Registry {
   private readonly entries = new Map<string, Entry>();
+  /** Keys per resource, so a diff or a list touches only its kind. */
+  private readonly byResource = new Map<ApiResource, Set<string>>();
   private readonly log: RegistryEvent[] = [];
   private readonly listeners = new Set<Listener>();
   private version = 0;
@@ -96,8 +98,8 @@ export class Registry {
 
   list(res: ApiResource, namespace?: string): Entry[] {
     const out: Entry[] = [];
-    for (const e of this.entries.values()) {
-      if (e.resource !== res) continue;
+    for (const key of this.byResource.get(res) ?? []) {
+      const e = this.entries.get(key) as Entry;
       if (namespace !== undefined && (e.object.metadata?.namespace ?? "") !== namespace) continue;
       out.push(e);
     }
@@ -121,69 +123,119 @@ export class Registry {
   sync(snapshot: Snapshot | undefined): void {
     if (!snapshot || snapshot === this.lastSnapshot) return;
     this.lastSnapshot = snapshot;
+    this.desiredKeys = undefined;
+    const events: RegistryEvent[] = [];
+    for (const res of RESOURCES) {
+      if (res.lazy && !(this.interest.get(res) ?? 0)) continue;
+      events.push(...this.diff(res, snapshot));
+    }
+    this.emit(events);
+  }
+
+  /**
+   * Brings a lazily computed resource (legacy Endpoints: building them costs as
+   * much as the rest of the state) up to the current snapshot; cheap when it is.
+   */
+  ensure(res: ApiResource): void {
+    const snapshot = this.lastSnapshot;
+    if (!res.lazy || !snapshot || this.syncedAt.get(res) === snapshot) return;
+    this.emit(this.diff(res, snapshot));
+  }
+
+  /** Marks a resource watched (lazy resources are then diffed on every snapshot); returns the release. */
+  watching(res: ApiResource): () => void {
+    this.interest.set(res, (this.interest.get(res) ?? 0) + 1);
+    this.ensure(res);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.interest.set(res, (this.interest.get(res) ?? 1) - 1);
+    };
+  }
+
+  private desiredKeys: Set<string> | undefined;
+  private readonly syncedAt = new Map<ApiResource, Snapshot>();
+  private readonly interest = new Map<ApiResource, number>();
+
+  private desired(snapshot: Snapshot): Set<string> {
+    if (this.desiredKeys) return this.desiredKeys;
     const desired = new Set<string>();
     for (const o of snapshot.objects) {
       const res = RESOURCES.find((x) => x.kind === o.kind);
       if (res) desired.add(objectKeyOf(o, res));
     }
+    this.desiredKeys = desired;
+    return desired;
+  }
+
+  private diff(res: ApiResource, snapshot: Snapshot): RegistryEvent[] {
+    this.syncedAt.set(res, snapshot);
+    const desired = this.desired(snapshot);
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     const seen = new Set<string>();
     const events: RegistryEvent[] = [];
-    for (const res of RESOURCES) {
-      for (const raw of res.list(snapshot.state)) {
-        const key = objectKeyOf(raw, res);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const { metadata, ...rest } = raw;
-        const content = JSON.stringify(raw);
-        const prev = this.entries.get(key);
-        if (prev && prev.content === content) {
-          prev.desired = desired.has(key);
-          continue;
-        }
-        const spec = JSON.stringify(rest.spec ?? rest);
-        let id = this.identity.get(key);
-        if (!id) {
-          id = { uid: randomUUID(), creationTimestamp: now, generation: 1 };
-          this.identity.set(key, id);
-        } else if (prev && prev.spec !== spec) {
-          id.generation++;
-        }
-        const resourceVersion = ++this.version;
-        const managed = this.managedFields.get(key);
-        const object: KubeObject = {
-          apiVersion: groupVersion(res),
-          kind: res.kind,
-          ...rest,
-          metadata: {
-            ...metadata,
-            ...(res.namespaced ? { namespace: metadata?.namespace ?? "default" } : {}),
-            uid: id.uid,
-            resourceVersion: String(resourceVersion),
-            generation: id.generation,
-            creationTimestamp: id.creationTimestamp,
-            ...(managed ? { managedFields: managed } : {}),
-          } as ObjectMeta,
-        };
-        // michi's controllers act at once: whatever a status says it observed is the current generation.
-        const status = object.status as { observedGeneration?: number } | undefined;
-        if (status && typeof status.observedGeneration === "number") {
-          object.status = { ...status, observedGeneration: id.generation };
-        }
-        const entry: Entry = {
-          resource: res,
-          object,
-          resourceVersion,
-          desired: desired.has(key),
-          content,
-          spec,
-        };
-        this.entries.set(key, entry);
-        events.push({ type: prev ? "MODIFIED" : "ADDED", resource: res, object, resourceVersion });
-      }
+    let keys = this.byResource.get(res);
+    if (!keys) {
+      keys = new Set();
+      this.byResource.set(res, keys);
     }
-    for (const [key, e] of this.entries) {
+    for (const raw of res.list(snapshot.state)) {
+      const key = objectKeyOf(raw, res);
       if (seen.has(key)) continue;
+      seen.add(key);
+      const { metadata, ...rest } = raw;
+      const content = JSON.stringify(raw);
+      const prev = this.entries.get(key);
+      if (prev && prev.content === content) {
+        prev.desired = desired.has(key);
+        continue;
+      }
+      const spec = JSON.stringify(rest.spec ?? rest);
+      let id = this.identity.get(key);
+      if (!id) {
+        id = { uid: randomUUID(), creationTimestamp: now, generation: 1 };
+        this.identity.set(key, id);
+      } else if (prev && prev.spec !== spec) {
+        id.generation++;
+      }
+      const resourceVersion = ++this.version;
+      const managed = this.managedFields.get(key);
+      const object: KubeObject = {
+        apiVersion: groupVersion(res),
+        kind: res.kind,
+        ...rest,
+        metadata: {
+          ...metadata,
+          ...(res.namespaced ? { namespace: metadata?.namespace ?? "default" } : {}),
+          uid: id.uid,
+          resourceVersion: String(resourceVersion),
+          generation: id.generation,
+          creationTimestamp: id.creationTimestamp,
+          ...(managed ? { managedFields: managed } : {}),
+        } as ObjectMeta,
+      };
+      // michi's controllers act at once: whatever a status says it observed is the current generation.
+      const status = object.status as { observedGeneration?: number } | undefined;
+      if (status && typeof status.observedGeneration === "number") {
+        object.status = { ...status, observedGeneration: id.generation };
+      }
+      const entry: Entry = {
+        resource: res,
+        object,
+        resourceVersion,
+        desired: desired.has(key),
+        content,
+        spec,
+      };
+      this.entries.set(key, entry);
+      keys.add(key);
+      events.push({ type: prev ? "MODIFIED" : "ADDED", resource: res, object, resourceVersion });
+    }
+    for (const key of keys) {
+      if (seen.has(key)) continue;
+      const e = this.entries.get(key) as Entry;
+      keys.delete(key);
       this.entries.delete(key);
       this.identity.delete(key);
       this.managedFields.delete(key);
@@ -194,6 +246,10 @@ export class Registry {
       };
       events.push({ type: "DELETED", resource: e.resource, object, resourceVersion });
     }
+    return events;
+  }
+
+  private emit(events: RegistryEvent[]): void {
     if (events.length === 0) return;
     this.log.push(...events);
     if (this.log.length > this.logLimit) {

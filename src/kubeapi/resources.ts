@@ -17,6 +17,8 @@ export interface ApiResource {
   shortNames: readonly string[];
   categories: readonly string[];
   namespaced: boolean;
+  /** Computed on demand by the controllers (expensive): diffed only when read or watched. */
+  lazy?: boolean;
   /** The objects of this kind in a built state. */
   list(state: ClusterState): readonly KubeObject[];
 }
@@ -52,7 +54,7 @@ export const RESOURCES: readonly ApiResource[] = [
   r("", "Node", "nodes", false, (s) => s.nodes, ["no"]),
   r("", "Pod", "pods", true, (s) => s.pods, ["po"], ["all"]),
   r("", "Service", "services", true, (s) => s.services, ["svc"], ["all"]),
-  r("", "Endpoints", "endpoints", true, (s) => s.endpoints, ["ep"]),
+  { ...r("", "Endpoints", "endpoints", true, (s) => s.endpoints, ["ep"]), lazy: true },
   r("", "Secret", "secrets", true, (s) => s.secrets),
   r("", "ConfigMap", "configmaps", true, (s) => s.configMaps, ["cm"]),
   r("", "Event", "events", true, none, ["ev"]),

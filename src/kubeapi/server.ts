@@ -177,6 +177,7 @@ export async function startKubeApi(host: KubeApiHost, options: KubeApiOptions): 
     const t = parseResourcePath(segs);
     if (!t) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     const legacyWatch = segs.includes("watch") && segs.indexOf("watch") <= 3;
+    ctx.registry.ensure(t.res);
     if (t.subresource) return handleSubresource(ctx, t, req, res, q);
     if (t.name === undefined) {
       if (method === "GET") {
