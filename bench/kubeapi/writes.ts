@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/kubeapi/writes.ts [objects=1000] [watchers=20]
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:https";
 import { tmpdir } from "node:os";
@@ -127,11 +127,15 @@ for (let i = 0; i < N; i++) {
 }
 writeFileSync(join(dir, "many.yaml"), docs.join("---\n"));
 const k0 = performance.now();
-execFileSync(kubectl, ["apply", "-f", join(dir, "many.yaml")], {
-  env: { ...process.env, KUBECONFIG: api.kubeconfigPath, HOME: dir },
-  stdio: ["ignore", "ignore", "inherit"],
-  maxBuffer: 1 << 26,
-});
+// Asynchronously: the server runs in this process.
+await new Promise<void>((resolve, reject) =>
+  execFile(
+    kubectl,
+    ["apply", "-f", join(dir, "many.yaml")],
+    { env: { ...process.env, KUBECONFIG: api.kubeconfigPath, HOME: dir }, maxBuffer: 1 << 26 },
+    (err, _out, stderr) => (err ? reject(new Error(stderr)) : resolve()),
+  ),
+);
 console.log(`kubectl apply -f of ${N} ConfigMaps: ${((performance.now() - k0) / 1000).toFixed(1)} s`);
 
 for (const s of streams) s.destroy();
