@@ -102,11 +102,58 @@ function toProto(schema: Schema, message: string, v: unknown): unknown {
   return out;
 }
 
+/**
+ * Go's protobuf encoder writes every non-pointer scalar, zero or not, so on the
+ * wire an unset string is "" and an unset number 0 — which JSON would omit.
+ * They are dropped, except the pointer fields where zero/false is a value.
+ */
+const ZERO_IS_A_VALUE = new Set([
+  "replicas",
+  "terminationGracePeriodSeconds",
+  "revisionHistoryLimit",
+  "progressDeadlineSeconds",
+  "activeDeadlineSeconds",
+  "partition",
+  "defaultMode",
+  "expirationSeconds",
+  "priority",
+  "runAsUser",
+  "runAsGroup",
+  "fsGroup",
+]);
+const FALSE_IS_A_VALUE = new Set([
+  "automountServiceAccountToken",
+  "enableServiceLinks",
+  "readOnlyRootFilesystem",
+  "runAsNonRoot",
+  "privileged",
+  "allowPrivilegeEscalation",
+  "immutable",
+  "optional",
+  "shareProcessNamespace",
+  "hostUsers",
+  "setHostnameAsFQDN",
+  "allocateLoadBalancerNodePorts",
+  "ready",
+  "serving",
+  "terminating",
+  "controller",
+  "blockOwnerDeletion",
+]);
+
+function unset(name: string, v: unknown): boolean {
+  if (v === "") return true;
+  if (v === 0) return !ZERO_IS_A_VALUE.has(name);
+  if (v === false) return !FALSE_IS_A_VALUE.has(name);
+  return false;
+}
+
 /** protobufjs' plain object → the JSON shape the API serves. */
 function fromProto(schema: Schema, message: string, v: M): unknown {
   const scalar = SCALAR_MESSAGES.get(message);
   if (scalar === "date-time") {
     const s = Number(v.seconds ?? 0);
+    if (s === 0) return undefined;
     return new Date(s * 1000).toISOString().replace(/\.\d+Z$/, "Z");
   }
   if (scalar === "int-or-string")
@@ -122,13 +169,17 @@ function fromProto(schema: Schema, message: string, v: M): unknown {
     const x = v[f.n];
     if (x === undefined || x === null) continue;
     if (Array.isArray(x) && x.length === 0) continue;
+    if (!f.r && f.t !== "map" && !schema.has(f.t) && unset(f.n, x)) continue;
     const conv = (y: unknown, t: string) => (schema.has(t) ? fromProto(schema, t, y as M) : y);
     if (f.t === "map") {
       const entries = Object.entries(x as M);
       if (entries.length === 0) continue;
       out[f.n] = Object.fromEntries(entries.map(([k, y]) => [k, conv(y, f.m ?? "string")]));
     } else if (f.r) out[f.n] = (x as unknown[]).map((y) => conv(y, f.t));
-    else out[f.n] = conv(x, f.t);
+    else {
+      const y = conv(x, f.t);
+      if (y !== undefined) out[f.n] = y;
+    }
   }
   return out;
 }

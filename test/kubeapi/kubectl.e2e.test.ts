@@ -354,6 +354,37 @@ for (const version of VERSIONS) {
       expect(out).toMatch(/ADDED\s+web-\w+-\w+\s+1\/1\s+Running/);
     });
 
+    it("runs the imperative commands: create deployment, expose, rollout status, set image, label, edit, run", async () => {
+      expect((await k(["create", "deployment", "hello", "--image=nginx", "--replicas=2"])).stdout).toContain(
+        "deployment.apps/hello created",
+      );
+      expect(
+        (await k(["expose", "deployment", "hello", "--port=80", "--target-port=8080"])).stdout,
+      ).toContain("service/hello exposed");
+      expect((await k(["rollout", "status", "deployment/hello", "--timeout=10s"])).stdout).toContain(
+        'deployment "hello" successfully rolled out',
+      );
+      expect((await k(["set", "image", "deployment/hello", "nginx=nginx:2"])).stdout).toContain(
+        "image updated",
+      );
+      expect((await k(["label", "svc", "hello", "tier=edge"])).stdout).toContain("service/hello labeled");
+      const editor = write("editor.sh", "#!/bin/sh\nsed -i 's/tier: edge/tier: core/' \"$1\"\n");
+      execFileSync("chmod", ["+x", editor]);
+      const ed = await kubectl(bin, api.kubeconfigPath, ["edit", "svc", "hello"], undefined, {
+        EDITOR: editor,
+      });
+      expect(ed.stdout).toContain("service/hello edited");
+      expect((await k(["get", "svc", "-l", "tier=core", "-o", "name"])).stdout.trim()).toBe("service/hello");
+      const svc = JSON.parse((await k(["get", "svc", "hello", "-o", "json"])).stdout);
+      expect(svc.spec.ports[0]).toMatchObject({ port: 80, targetPort: 8080, protocol: "TCP" });
+      expect((await k(["run", "solo", "--image=nginx"])).stdout).toContain("pod/solo created");
+      expect((await k(["get", "pod", "solo", "-o", "jsonpath={.status.phase}"])).stdout).toBe("Running");
+      expect((await k(["delete", "deployment", "hello"])).stdout).toContain(
+        'deployment.apps "hello" deleted',
+      );
+      expect((await k(["get", "pods", "-l", "app=hello", "-o", "name"])).stdout.trim()).toBe("");
+    });
+
     it("refuses to delete a derived pod and deletes user objects", async () => {
       const pod = (
         await k(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}"])

@@ -27,12 +27,18 @@ export interface Run {
   stderr: string;
 }
 
-export function kubectl(bin: string, kubeconfig: string, args: string[], input?: string): Promise<Run> {
+export function kubectl(
+  bin: string,
+  kubeconfig: string,
+  args: string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       bin,
       args,
-      { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig) }, timeout: 20_000 },
+      { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig), ...env }, timeout: 20_000 },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: number }).code ?? 1) : 0;
         resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
