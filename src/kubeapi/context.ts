@@ -5,6 +5,7 @@
  */
 
 import { addressMapFor } from "../runtime/addresses.js";
+import { controllerEvents } from "./events.js";
 import type { KubeApiHost } from "./host.js";
 import { Registry } from "./registry.js";
 import type { ApiResource } from "./resources.js";
@@ -30,6 +31,7 @@ export class ApiContext {
     logLimit?: number,
   ) {
     this.registry = new Registry(logLimit);
+    this.registry.onDiff = (changes) => controllerEvents(this.registry, changes);
     this.registry.sync(host.snapshot());
     this.unsubscribe = host.onSnapshot((s) => this.registry.sync(s));
   }

@@ -126,9 +126,47 @@ export class Registry {
     this.desiredKeys = undefined;
     const events: RegistryEvent[] = [];
     for (const res of RESOURCES) {
-      if (res.lazy && !(this.interest.get(res) ?? 0)) continue;
+      if (res.recorded || (res.lazy && !(this.interest.get(res) ?? 0))) continue;
       events.push(...this.diff(res, snapshot));
     }
+    this.emit(events);
+    this.onDiff?.(events);
+  }
+
+  /** Called with each snapshot's changes (the controllers' Events are derived from them). */
+  onDiff: ((events: readonly RegistryEvent[]) => void) | undefined;
+
+  /** Stores an object the API records itself (an Event), dropping the oldest past `limit`. */
+  record(res: ApiResource, obj: KubeObject, limit = 1000): void {
+    const key = objectKeyOf(obj, res);
+    let keys = this.byResource.get(res);
+    if (!keys) {
+      keys = new Set();
+      this.byResource.set(res, keys);
+    }
+    const events: RegistryEvent[] = [];
+    if (keys.size >= limit) {
+      const oldest = keys.values().next().value as string;
+      const e = this.entries.get(oldest) as Entry;
+      keys.delete(oldest);
+      this.entries.delete(oldest);
+      const resourceVersion = ++this.version;
+      events.push({
+        type: "DELETED",
+        resource: res,
+        object: { ...e.object, metadata: { ...e.object.metadata, resourceVersion: String(resourceVersion) } },
+        resourceVersion,
+      });
+    }
+    const resourceVersion = ++this.version;
+    const object = {
+      ...obj,
+      metadata: { ...obj.metadata, uid: randomUUID(), resourceVersion: String(resourceVersion) },
+    };
+    const prev = this.entries.get(key);
+    this.entries.set(key, { resource: res, object, resourceVersion, desired: false, content: "", spec: "" });
+    keys.add(key);
+    events.push({ type: prev ? "MODIFIED" : "ADDED", resource: res, object, resourceVersion });
     this.emit(events);
   }
 
@@ -257,6 +295,19 @@ export class Registry {
       this.compacted = (drop[drop.length - 1] as RegistryEvent).resourceVersion;
     }
     for (const l of [...this.listeners]) l(events);
+  }
+
+  /** Recorded Events about an object (by uid). */
+  eventsFor(o: KubeObject): { reason?: unknown; message?: unknown }[] {
+    const res = RESOURCES.find((r) => r.recorded);
+    if (!res) return [];
+    const uid = o.metadata?.uid;
+    return this.list(res)
+      .map(
+        (e) =>
+          e.object as KubeObject & { involvedObject?: { uid?: string }; reason?: unknown; message?: unknown },
+      )
+      .filter((e) => e.involvedObject?.uid === uid);
   }
 
   /** Forces a fresh diff (after managedFields changed without a snapshot change). */

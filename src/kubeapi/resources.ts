@@ -19,6 +19,8 @@ export interface ApiResource {
   namespaced: boolean;
   /** Computed on demand by the controllers (expensive): diffed only when read or watched. */
   lazy?: boolean;
+  /** Not in the state: the API records these itself (Events). */
+  recorded?: boolean;
   /** The objects of this kind in a built state. */
   list(state: ClusterState): readonly KubeObject[];
 }
@@ -57,7 +59,7 @@ export const RESOURCES: readonly ApiResource[] = [
   { ...r("", "Endpoints", "endpoints", true, (s) => s.endpoints, ["ep"]), lazy: true },
   r("", "Secret", "secrets", true, (s) => s.secrets),
   r("", "ConfigMap", "configmaps", true, (s) => s.configMaps, ["cm"]),
-  r("", "Event", "events", true, none, ["ev"]),
+  { ...r("", "Event", "events", true, none, ["ev"]), recorded: true },
   r("apps", "Deployment", "deployments", true, (s) => s.deployments, ["deploy"], ["all"]),
   r("apps", "ReplicaSet", "replicasets", true, (s) => s.replicaSets, ["rs"], ["all"]),
   r("apps", "StatefulSet", "statefulsets", true, (s) => s.statefulSets, ["sts"], ["all"]),

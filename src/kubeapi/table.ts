@@ -52,7 +52,56 @@ export interface TableContext {
   now: number;
 }
 
+/** kubectl's columns for Events (not a kind `michi get` prints). */
+const EVENT_HEADERS = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+const EVENT_WIDE = ["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"];
+
+function eventCells(o: KubeObject, now: number): string[] {
+  const e = o as KubeObject & {
+    involvedObject?: { kind?: string; name?: string; fieldPath?: string };
+    type?: string;
+    reason?: string;
+    message?: string;
+    source?: { component?: string; host?: string };
+    firstTimestamp?: string;
+    lastTimestamp?: string;
+    count?: number;
+  };
+  const ago = (t: string | undefined) => (t ? humanDuration(now - Date.parse(t)) : "<unknown>");
+  const obj = `${(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`;
+  return [
+    ago(e.lastTimestamp),
+    e.type ?? "",
+    e.reason ?? "",
+    obj,
+    e.message ?? "",
+    e.involvedObject?.fieldPath ?? "",
+    [e.source?.component, e.source?.host].filter(Boolean).join(", "),
+    ago(e.firstTimestamp),
+    String(e.count ?? 1),
+    e.metadata?.name ?? "",
+  ];
+}
+
 export function columnDefinitions(res: ApiResource): object[] {
+  if (res.kind === "Event") {
+    return [
+      ...EVENT_HEADERS.map((h) => ({
+        name: title(h),
+        type: "string",
+        format: "",
+        description: `${title(h)} column.`,
+        priority: 0,
+      })),
+      ...EVENT_WIDE.map((h) => ({
+        name: title(h),
+        type: "string",
+        format: h === "NAME" ? "name" : "",
+        description: `${title(h)} column.`,
+        priority: 1,
+      })),
+    ];
+  }
   const p = printerOf(res);
   const headers = p ? p.headers : ["NAME", "AGE"];
   const wide = p ? p.wideHeaders : [];
@@ -82,7 +131,8 @@ function age(o: KubeObject, now: number): string {
 export function tableRow(res: ApiResource, o: KubeObject, ctx: TableContext, include: IncludeObject): object {
   const p = printerOf(res);
   let cells: string[];
-  if (p && ctx.state && ctx.addresses) {
+  if (res.kind === "Event") cells = eventCells(o, ctx.now);
+  else if (p && ctx.state && ctx.addresses) {
     const row = p.row(o, { state: ctx.state, addresses: ctx.addresses });
     const ageAt = p.headers.indexOf("AGE");
     cells = [...row.cells, ...row.wide].map((c, i) => (i === ageAt && c === AGE ? age(o, ctx.now) : c));

@@ -13,6 +13,7 @@ import type { Diagnostic } from "../api/diagnostics.js";
 import type { KubeObject } from "../api/types.js";
 import { type ManagedFieldsEntry, recordUpdate, serverSideApply } from "./apply.js";
 import type { ApiContext, Target } from "./context.js";
+import { recordEvent } from "./events.js";
 import { pruneUnknown } from "./field-validation.js";
 import type { HostChangeResult } from "./host.js";
 import { decodeBody, decodeObject, mediaType, type Query, readBody, sendObject } from "./http-io.js";
@@ -174,7 +175,20 @@ async function store(
   if (!r.ok || p.dryRun) {
     if (previous) ctx.registry.managedFields.set(key, previous);
     else ctx.registry.managedFields.delete(key);
-    if (!r.ok) throw refused(t.res, obj, r);
+    if (!r.ok) {
+      const err = refused(t.res, obj, r);
+      const live = ctx.registry.get(key);
+      if (live && !p.dryRun)
+        recordEvent(
+          ctx.registry,
+          live.object,
+          "Warning",
+          "FailedValidation",
+          `michi refused the change: ${err.message}`,
+          "michi-apiserver",
+        );
+      throw err;
+    }
     return obj;
   }
   ctx.sync();

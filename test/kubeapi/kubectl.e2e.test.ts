@@ -143,6 +143,15 @@ for (const version of VERSIONS) {
       const d = await k(["describe", "svc", "web"]);
       expect(d.stdout).toMatch(/Selector:\s+app=web/);
       expect(d.stdout).toMatch(/Endpoints:\s+10\.244\./);
+      const pod = (
+        await k(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}"])
+      ).stdout.trim();
+      const dp = await k(["describe", "pod", pod]);
+      expect(dp.stdout).toMatch(
+        /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web-/,
+      );
+      const ev = await k(["get", "events", "--field-selector", "reason=SuccessfulCreate"]);
+      expect(ev.stdout).toMatch(/Normal\s+SuccessfulCreate\s+replicaset\/web-\w+\s+Created pod: web-/);
       const e = await k(["explain", "service.spec.ports"]);
       expect(e.code).toBe(0);
       expect(e.stdout).toMatch(/port\s+<integer>/);
@@ -157,6 +166,13 @@ for (const version of VERSIONS) {
       expect(r.stderr).toContain("spec.ports[0].port");
       expect(host.writes).toBe(before);
       expect((await k(["get", "svc", "bad"])).stderr).toContain('services "bad" not found');
+      const p = await k(["patch", "svc", "web", "-p", '{"spec":{"ports":[{"port":80,"nodePort":5}]}}']);
+      expect(p.stderr).toContain('The Service "web" is invalid');
+      expect(host.writes).toBe(before);
+      const d = await k(["describe", "svc", "web"]);
+      expect(d.stdout).toMatch(
+        /Warning\s+FailedValidation\s+\S+\s+michi-apiserver\s+michi refused the change/,
+      );
     });
 
     it("refuses a wrong token", async () => {
