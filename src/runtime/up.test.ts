@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseManifests } from "../api/load.js";
+import { addressMapFor } from "../cluster/addresses.js";
 import { makeConfig } from "../cluster/config.js";
-import { addressMapFor } from "./addresses.js";
 import { UpInstance } from "./up.js";
 
 // Model ranges 10.226-10.228 → local 127.226-127.228: this file's own loopback block.

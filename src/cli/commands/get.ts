@@ -13,6 +13,7 @@ import type { Command } from "commander";
 import { MichiError } from "../../api/diagnostics.js";
 import type { KubeObject, Pod } from "../../api/types.js";
 import type { AddressMap } from "../../cluster/address-map.js";
+import { addressMapFor } from "../../cluster/addresses.js";
 import { serviceEnvFor } from "../../cluster/env.js";
 import { formatResolvConf, resolvConfFor } from "../../cluster/resolv-conf.js";
 import type { ClusterState } from "../../cluster/state.js";
@@ -20,7 +21,6 @@ import { type CustomColumn, formatCustomColumns, parseCustomColumns } from "../.
 import { compileTemplate, JSONPathError } from "../../printers/jsonpath.js";
 import { type KindPrinter, PRINTERS, printerFor } from "../../printers/resource-printers.js";
 import { formatTable } from "../../printers/table.js";
-import { addressMapFor } from "../../runtime/addresses.js";
 import {
   addManifestOptions,
   loadFromOptions,

@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import { formatDiagnostic, MichiError } from "../../api/diagnostics.js";
-import { addressMapFor, parseAddressMapping } from "../../runtime/addresses.js";
+import { addressMapFor, parseAddressMapping } from "../../cluster/addresses.js";
 import { defaultPortRule } from "../../runtime/port-rule.js";
 import { formatReadyReport } from "../../runtime/ready-report.js";
 import {

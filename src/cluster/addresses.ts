@@ -8,8 +8,8 @@
  */
 import { MichiError } from "../api/diagnostics.js";
 import { type CIDR, cidrContains, cidrWithin, formatCIDR, parseCIDR, prefixMask } from "../api/net.js";
-import { AddressMap } from "../cluster/address-map.js";
-import type { ClusterConfig } from "../cluster/config.js";
+import { AddressMap } from "./address-map.js";
+import type { ClusterConfig } from "./config.js";
 
 const TEN = parseCIDR("10.0.0.0/8") as CIDR;
 const LOOP = parseCIDR("127.0.0.0/8") as CIDR;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeConfig } from "../cluster/config.js";
+import { defaultPortRule, localPort } from "../runtime/port-rule.js";
 import { addressMapFor, parseAddressMapping } from "./addresses.js";
-import { defaultPortRule, localPort } from "./port-rule.js";
+import { makeConfig } from "./config.js";
 
 describe("addressMapFor", () => {
   it("maps 10/8 onto 127/8 by default", () => {
