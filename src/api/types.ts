@@ -405,3 +405,4 @@ export interface NetworkPolicy extends KubeObject {
     egress?: NetworkPolicyEgressRule[];
   };
 }
+export type * from "./gateway-types.js";

@@ -34,6 +34,13 @@ import type { ClusterConfig } from "./config.js";
 import { mirrorAll } from "./endpoint-slice-mirroring.js";
 import { endpointSlicesFor } from "./endpoint-slices.js";
 import { endpointsFor } from "./endpoints.js";
+import {
+  controlledGateways,
+  gatewayApiState,
+  gatewayService,
+  isGatewayKind,
+  storedGatewayObject,
+} from "./gateway-api.js";
 import { assignUid } from "./hash.js";
 import { ingressStatus } from "./ingress-status.js";
 import { keepSource } from "./keep-source.js";
@@ -152,7 +159,12 @@ export function buildCluster(
     Secret: [],
     ConfigMap: [],
   };
+  const gatewayObjects: KubeObject[] = [];
   for (const o of sortedByNsName([...latest.values()])) {
+    if (isGatewayKind(o.kind)) {
+      gatewayObjects.push(o);
+      continue;
+    }
     const kind = o.kind as keyof Buckets;
     (b[kind] as KubeObject[]).push(o);
   }
@@ -221,6 +233,15 @@ export function buildCluster(
   const systemServices: Service[] = [kubernetesService(firstServiceIP), kubeDnsService(config)];
   for (const s of ingressNginxServices())
     if (!userHas(b.Service, INGRESS_NAMESPACE, nameOf(s))) systemServices.push(s);
+  // Gateway API objects as stored (CRD defaults); each controlled Gateway gets its LoadBalancer Service.
+  const gatewayStored = [
+    ...gatewayObjects.filter((o) => kindInfo(o.kind)?.namespaced !== true),
+    ...inExistingNs(gatewayObjects.filter((o) => kindInfo(o.kind)?.namespaced === true)),
+  ].map(storedGatewayObject);
+  for (const gw of controlledGateways(gatewayStored, config.gatewayClasses)) {
+    const svc = gatewayService(gw);
+    if (!b.Service.some((s) => nsOf(s) === nsOf(svc) && nameOf(s) === nameOf(svc))) systemServices.push(svc);
+  }
   const systemDeployments: Deployment[] = [corednsDeployment()];
   if (!userHas(b.Deployment, INGRESS_NAMESPACE, "ingress-nginx-controller"))
     systemDeployments.push(ingressNginxDeployment());
@@ -394,6 +415,16 @@ export function buildCluster(
     return s;
   });
   const configMaps = finish(withNs(b.ConfigMap), "v1", "ConfigMap");
+  // 9. The Gateway API controller (status of every Gateway API object).
+  for (const o of gatewayStored) assignUid(o);
+  const gatewayApi = gatewayApiState({
+    objects: gatewayStored,
+    services,
+    secrets,
+    configMaps,
+    namespaces,
+    ...(config.gatewayClasses ? { controlledClasses: config.gatewayClasses } : {}),
+  });
 
   const base = {
     namespaces,
@@ -418,6 +449,7 @@ export function buildCluster(
     ingressClasses,
     networkPolicies,
     configMaps,
+    gatewayApi,
     others,
     diagnostics,
     index,

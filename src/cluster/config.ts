@@ -25,6 +25,8 @@ export interface ClusterConfig {
   podsMode: "insecure" | "verified" | "disabled";
   /** DNS TTL in seconds (CoreDNS kubernetes plugin default 5). */
   dnsTTL: number;
+  /** GatewayClasses michi's Gateway controller handles (`--gateway-class`); unset: every class. */
+  gatewayClasses?: readonly string[];
 }
 
 export const defaultConfig: ClusterConfig = Object.freeze({
