@@ -24,6 +24,7 @@ import type {
 } from "../../api/types.js";
 import type { AddressMap } from "../../cluster/address-map.js";
 import type { ClusterState } from "../../cluster/state.js";
+import { GATEWAY_PRINTERS } from "./get-gateway-columns.js";
 
 export const AGE = "<unknown>";
 
@@ -458,6 +459,7 @@ export const PRINTERS: readonly KindPrinter[] = [
   daemonSets,
   secrets,
   configMaps,
+  ...GATEWAY_PRINTERS,
 ];
 
 /** The printer for a kubectl resource name (`po`, `pods`, `pod`, `deployment.apps`…), case-insensitive. */
