@@ -20,6 +20,7 @@ import type {
   ListenerSet,
   ReferenceGrant,
 } from "../api/gateway-types.js";
+import { setSource, sourceOf } from "../api/source.js";
 import type { ConfigMap, KubeObject, Namespace, Secret, Service } from "../api/types.js";
 import { type Attachment, attachRoute } from "./attachment.js";
 import {
@@ -75,8 +76,12 @@ const pending = (o: KubeObject, ...types: string[]): Condition[] =>
     ...(o.metadata?.generation !== undefined ? { observedGeneration: o.metadata.generation } : {}),
   }));
 
+/** A copy to write status into, keeping the manifest's source position (findings print FILE:LINE). */
 function copy<T extends KubeObject>(o: T): T {
-  return { ...o, metadata: { ...o.metadata } };
+  const c = { ...o, metadata: { ...o.metadata } };
+  const src = sourceOf(o);
+  if (src) setSource(c, src);
+  return c;
 }
 
 const ROUTE_FIELD: Record<RouteKind, "httpRoutes" | "grpcRoutes" | "tlsRoutes" | "tcpRoutes" | "udpRoutes"> =

@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic, MichiError } from "../../api/diagnostics.js";
+import { lintGateways } from "../../gateway/lint.js";
 import { lintIngressAnnotations } from "../../ingress/lint.js";
 import { compilePolicy } from "../../policy/engine.js";
 import { lintCluster } from "../../policy/lint.js";
@@ -41,6 +42,7 @@ export function register(program: Command): void {
       ...loaded.diagnostics,
       ...loaded.state.diagnostics,
       ...lintIngressAnnotations(loaded.state),
+      ...lintGateways(loaded.state),
     ];
     const findings = lintCluster(compilePolicy(loaded.state), extra, loaded.objects);
     const errors = findings.filter((d) => d.severity === "error").length;
