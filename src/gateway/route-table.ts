@@ -36,7 +36,7 @@ import type { ClusterState } from "../cluster/state.js";
 import { resolveBackend } from "../ingress/backends.js";
 import type { EndpointRef } from "../ingress/route-types.js";
 import type { Attachment } from "./attachment.js";
-import { resolveBackendRef } from "./attachment.js";
+import { type AttachContext, resolveBackendRef } from "./attachment.js";
 import { keyOf, nsOf } from "./common.js";
 import { hostMatches, isWildcard, requestHostname } from "./hostnames.js";
 import {
@@ -163,10 +163,8 @@ function compileBackends(
   state: ClusterState,
   route: HTTPRoute,
   refs: readonly HTTPBackendRef[] | undefined,
-  grants: ReferenceGrants,
+  ctx: AttachContext,
 ): CompiledBackend[] {
-  const services = new Map(state.services.map((s) => [keyOf(s), s]));
-  const ctx = { parents: new Map(), namespaces: new Map(), services, grants };
   return (refs ?? []).map((ref) => {
     const ns = ref.namespace ?? nsOf(route);
     const port = ref.port ?? 0;
@@ -198,6 +196,12 @@ export function compileGatewayRoutes(state: ClusterState, gatewayKey: string): G
   const api = state.gatewayApi;
   const records = api?.listeners.get(gatewayKey) ?? [];
   const grants = new ReferenceGrants(api?.referenceGrants ?? []);
+  const ctx: AttachContext = {
+    parents: new Map(),
+    namespaces: new Map(),
+    services: new Map(state.services.map((s) => [keyOf(s), s])),
+    grants,
+  };
   const attachments = (api?.attachments ?? []).filter(
     (a): a is Attachment & { route: HTTPRoute } => a.kind === "HTTPRoute",
   );
@@ -215,7 +219,7 @@ export function compileGatewayRoutes(state: ClusterState, gatewayKey: string): G
         const refs = rule.backendRefs ?? [];
         let backends = backendCache.get(refs);
         if (!backends) {
-          backends = compileBackends(state, route, refs, grants);
+          backends = compileBackends(state, route, refs, ctx);
           backendCache.set(refs, backends);
         }
         const mirrors = (rule.filters ?? [])
@@ -227,7 +231,7 @@ export function compileGatewayRoutes(state: ClusterState, gatewayKey: string): G
               (m.fraction ? (100 * m.fraction.numerator) / (m.fraction.denominator ?? 100) : 100);
             return {
               percent,
-              backend: compileBackends(state, route, [m.backendRef], grants)[0] as CompiledBackend,
+              backend: compileBackends(state, route, [m.backendRef], ctx)[0] as CompiledBackend,
             };
           });
         const matchList = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
