@@ -417,14 +417,18 @@ export function buildCluster(
   const configMaps = finish(withNs(b.ConfigMap), "v1", "ConfigMap");
   // 9. The Gateway API controller (status of every Gateway API object).
   for (const o of gatewayStored) assignUid(o);
-  const gatewayApi = gatewayApiState({
-    objects: gatewayStored,
-    services,
-    secrets,
-    configMaps,
-    namespaces,
-    ...(config.gatewayClasses ? { controlledClasses: config.gatewayClasses } : {}),
-  });
+  // Only when the manifests have Gateway API objects (the state of a cluster without them is unchanged).
+  const gatewayApi =
+    gatewayStored.length === 0
+      ? undefined
+      : gatewayApiState({
+          objects: gatewayStored,
+          services,
+          secrets,
+          configMaps,
+          namespaces,
+          ...(config.gatewayClasses ? { controlledClasses: config.gatewayClasses } : {}),
+        });
 
   const base = {
     namespaces,
@@ -449,7 +453,7 @@ export function buildCluster(
     ingressClasses,
     networkPolicies,
     configMaps,
-    gatewayApi,
+    ...(gatewayApi ? { gatewayApi } : {}),
     others,
     diagnostics,
     index,

@@ -159,6 +159,24 @@ function unsupportedFilter(filters: readonly HTTPRouteFilter[] | undefined): str
     : undefined;
 }
 
+/** resolveBackend, once per Service port and state (a table compile asks for the same ones per rule). */
+const endpointCache = new WeakMap<ClusterState, Map<string, ReturnType<typeof resolveBackend>>>();
+function resolvedEndpoints(
+  state: ClusterState,
+  ns: string,
+  name: string,
+  port: number,
+): ReturnType<typeof resolveBackend> {
+  let m = endpointCache.get(state);
+  if (!m) {
+    m = new Map();
+    endpointCache.set(state, m);
+  }
+  const k = `${ns}/${name}:${port}`;
+  if (!m.has(k)) m.set(k, resolveBackend(state, ns, { service: { name, port: { number: port } } }));
+  return m.get(k);
+}
+
 function compileBackends(
   state: ClusterState,
   route: HTTPRoute,
@@ -184,7 +202,7 @@ function compileBackends(
     if (own) base.requestHeaders = headerEdits(own);
     if (ownResp) base.responseHeaders = headerEdits(ownResp);
     if (!check.ok) return { ...base, problem: check.message };
-    const b = resolveBackend(state, ns, { service: { name: ref.name, port: { number: port } } });
+    const b = resolvedEndpoints(state, ns, ref.name, port);
     const out = { ...base, endpoints: b?.endpoints ?? [] };
     if (b?.problem) out.problem = b.problem;
     return out;

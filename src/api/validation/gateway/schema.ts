@@ -44,28 +44,58 @@ export function gatewayKinds(): readonly GatewayKindSchema[] {
 const node = (i: number): CompactSchema => NODES[i] as CompactSchema;
 
 function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === undefined ? v : structuredClone(v);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+const propEntries = new Map<CompactSchema, [string, CompactSchema][]>();
+function propsOf(s: CompactSchema): [string, CompactSchema][] {
+  let e = propEntries.get(s);
+  if (!e) {
+    e = Object.entries(s.pr ?? {}).map(([k, i]) => [k, node(i)]);
+    propEntries.set(s, e);
+  }
+  return e;
+}
+
+/** Whether any node under `s` (itself included) carries a default: subtrees without one are skipped. */
+const hasDefaults = new Map<CompactSchema, boolean>();
+function defaultsBelow(s: CompactSchema): boolean {
+  let v = hasDefaults.get(s);
+  if (v === undefined) {
+    hasDefaults.set(s, false); // cycles cannot occur in CRD schemas; guards anyway
+    v =
+      propsOf(s).some(([, sub]) => sub.d !== undefined || defaultsBelow(sub)) ||
+      (s.it !== undefined && defaultsBelow(node(s.it))) ||
+      (s.ap !== undefined && defaultsBelow(node(s.ap)));
+    hasDefaults.set(s, v);
+  }
+  return v;
+}
+
 /** Apply schema defaults in place (absent properties only, then recurse), as structural defaulting does. */
 function applyDefaults(s: CompactSchema, value: unknown): void {
+  if (!defaultsBelow(s)) return;
   if (Array.isArray(value)) {
-    if (s.it !== undefined) for (const item of value) applyDefaults(node(s.it), item);
+    if (s.it !== undefined) {
+      const item = node(s.it);
+      for (const x of value) applyDefaults(item, x);
+    }
     return;
   }
   if (!isRecord(value)) return;
-  if (s.pr) {
-    for (const [k, idx] of Object.entries(s.pr)) {
-      const sub = node(idx);
-      if (value[k] === undefined && sub.d !== undefined) value[k] = clone(sub.d);
-      if (value[k] !== undefined) applyDefaults(sub, value[k]);
-    }
+  for (const [k, sub] of propsOf(s)) {
+    if (value[k] === undefined && sub.d !== undefined)
+      value[k] = typeof sub.d === "object" ? clone(sub.d) : sub.d;
+    if (value[k] !== undefined) applyDefaults(sub, value[k]);
   }
-  if (s.ap !== undefined) for (const k of Object.keys(value)) applyDefaults(node(s.ap), value[k]);
+  if (s.ap !== undefined) {
+    const sub = node(s.ap);
+    for (const k of Object.keys(value)) applyDefaults(sub, value[k]);
+  }
 }
 
 /** A defaulted deep copy of `spec` for kind (the object as the API server stores it). */
