@@ -14,14 +14,29 @@ import { compileGatewayRoutes, type GatewayRequest } from "../../src/gateway/rou
 
 function objects(routes: number, hosts: number): KubeObject[] {
   const out: KubeObject[] = [
-    { apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass", metadata: { name: "michi" }, spec: { controllerName: "michi.dev/gateway-controller" } } as KubeObject,
+    {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "GatewayClass",
+      metadata: { name: "michi" },
+      spec: { controllerName: "michi.dev/gateway-controller" },
+    } as KubeObject,
     {
       apiVersion: "gateway.networking.k8s.io/v1",
       kind: "Gateway",
       metadata: { name: "gw", namespace: "default" },
-      spec: { gatewayClassName: "michi", listeners: [{ name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } }] },
+      spec: {
+        gatewayClassName: "michi",
+        listeners: [
+          { name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } },
+        ],
+      },
     } as KubeObject,
-    { apiVersion: "v1", kind: "Service", metadata: { name: "svc", namespace: "default" }, spec: { ports: [{ port: 80 }] } } as KubeObject,
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "svc", namespace: "default" },
+      spec: { ports: [{ port: 80 }] },
+    } as KubeObject,
   ];
   for (let i = 0; i < routes; i++) {
     out.push({
@@ -75,5 +90,9 @@ for (let r = 0; r < 7; r++) {
   compile.push(performance.now() - t1);
   build.push(t1 - t0);
 }
-console.log(`10 000 rules: buildCluster (status) median ${median(build).toFixed(1)} ms, compileGatewayRoutes median ${median(compile).toFixed(1)} ms`);
-console.log(`lookup: ${lookupNs(1).toFixed(0)} ns/request with 10 rules, ${lookupNs(1000).toFixed(0)} ns/request with 10 000 rules on the host`);
+console.log(
+  `10 000 rules: buildCluster (status) median ${median(build).toFixed(1)} ms, compileGatewayRoutes median ${median(compile).toFixed(1)} ms`,
+);
+console.log(
+  `lookup: ${lookupNs(1).toFixed(0)} ns/request with 10 rules, ${lookupNs(1000).toFixed(0)} ns/request with 10 000 rules on the host`,
+);
