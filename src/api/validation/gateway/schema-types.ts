@@ -59,6 +59,8 @@ export interface GatewayKindSchema {
   served: string[];
   /** Index of the spec schema in NODES. */
   spec: number;
+  /** The experimental channel's spec schema (fields the standard channel does not have yet). */
+  experimentalSpec?: number;
   /** additionalPrinterColumns of v1. */
   columns: { name: string; jsonPath: string; type: string; priority?: number }[];
 }

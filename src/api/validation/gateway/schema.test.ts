@@ -110,6 +110,13 @@ describe("Gateway API validation", () => {
       errs: ['strict decoding error: unknown field "spec.rules[0].extra"'],
     },
     {
+      desc: "an experimental-channel field is a warning, and checked against that channel's schema",
+      o: route({ retry: { attempts: 2 } }),
+      errs: [
+        'spec.rules[0].retry: warning: field of the Gateway API experimental channel: accepted with the experimental CRDs, rejected with the standard ones (strict decoding error: unknown field "spec.rules[0].retry")',
+      ],
+    },
+    {
       desc: "too many hostnames",
       o: obj("HTTPRoute", { hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) }),
       errs: ["spec.hostnames: Too many: 17: must have at most 16 items"],

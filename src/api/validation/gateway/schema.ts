@@ -206,7 +206,8 @@ class Walker {
   readonly ruleSites: { s: CompactSchema; v: unknown; p: Path }[] = [];
   private readonly structs = new WeakSet<object>();
 
-  walk(s: CompactSchema, v: unknown, p: Path): void {
+  /** `x`: the experimental channel's schema for the same node, for fields the standard one lacks. */
+  walk(s: CompactSchema, v: unknown, p: Path, x?: CompactSchema): void {
     if (v === null || v === undefined) return;
     if (s.t && !typeMatches(s.t, v)) {
       const shown = jsonType(v);
@@ -219,8 +220,8 @@ class Walker {
       return;
     }
     this.scalar(s, v, p);
-    if (Array.isArray(v)) this.list(s, v, p);
-    else if (isRecord(v)) this.object(s, v, p);
+    if (Array.isArray(v)) this.list(s, v, p, x);
+    else if (isRecord(v)) this.object(s, v, p, x);
     if (s.oneOf && s.oneOf.filter((b) => branchOk(node(b), v)).length !== 1) {
       this.errors.push(this.invalid(p, v, `${p.text} in body must validate one and only one schema (oneOf)`));
       this.branchDetails(s.oneOf, v, p);
@@ -314,14 +315,15 @@ class Walker {
     }
   }
 
-  private list(s: CompactSchema, v: unknown[], p: Path): void {
+  private list(s: CompactSchema, v: unknown[], p: Path, x?: CompactSchema): void {
     if (s.mxI !== undefined && v.length > s.mxI) this.errors.push(tooMany(p, v.length, s.mxI));
     if (s.mnI !== undefined && v.length < s.mnI)
       this.errors.push(this.invalid(p, "", `${p.text} in body should have at least ${s.mnI} items`));
     if (s.it !== undefined) {
       const item = node(s.it);
-      v.forEach((x, i) => {
-        this.walk(item, x, p.index(i));
+      const xItem = x?.it !== undefined ? node(x.it) : undefined;
+      v.forEach((e, i) => {
+        this.walk(item, e, p.index(i), xItem);
       });
     }
     if (s.lt === "set") {
@@ -351,7 +353,7 @@ class Walker {
     }
   }
 
-  private object(s: CompactSchema, v: Record<string, unknown>, p: Path): void {
+  private object(s: CompactSchema, v: Record<string, unknown>, p: Path, xs?: CompactSchema): void {
     if (s.pr) this.structs.add(v);
     for (const r of s.r ?? []) if (v[r] === undefined) this.errors.push(required(p.child(r)));
     const n = Object.keys(v).length;
@@ -360,9 +362,22 @@ class Walker {
       this.errors.push(this.invalid(p, "", `${p.text} in body should have at least ${s.mnP} properties`));
     for (const [k, x] of Object.entries(v)) {
       const idx = s.pr?.[k];
-      if (idx !== undefined) this.walk(node(idx), x, p.child(k));
-      else if (s.ap !== undefined) this.walk(node(s.ap), x, p.key(k));
-      else if (!s.pu && s.pr) {
+      const xIdx = xs?.pr?.[k];
+      const xNode = xIdx !== undefined ? node(xIdx) : undefined;
+      if (idx !== undefined) this.walk(node(idx), x, p.child(k), xNode);
+      else if (s.ap !== undefined)
+        this.walk(node(s.ap), x, p.key(k), xs?.ap !== undefined ? node(xs.ap) : undefined);
+      else if (xNode) {
+        // A field of the experimental channel only: accepted where those CRDs are installed.
+        const at = p.child(k);
+        this.errors.push({
+          type: "UnknownField",
+          severity: "warning",
+          path: at,
+          detail: `field of the Gateway API experimental channel: accepted with the experimental CRDs, rejected with the standard ones (strict decoding error: unknown field ${goQuote(at.text)})`,
+        });
+        this.walk(xNode, x, at, xNode);
+      } else if (!s.pu && s.pr) {
         const at = p.child(k);
         this.errors.push({
           type: "UnknownField",
@@ -416,7 +431,12 @@ export function validateGatewaySpec(kind: string, spec: unknown): FieldError[] {
     return [required(root)];
   }
   const w = new Walker();
-  w.walk(node(info.spec), withDefaults(kind, spec), root);
+  w.walk(
+    node(info.spec),
+    withDefaults(kind, spec),
+    root,
+    info.experimentalSpec !== undefined ? node(info.experimentalSpec) : undefined,
+  );
   w.runRules();
   return w.errors;
 }
