@@ -3,6 +3,7 @@
  * and whether they are namespaced. Anything else (PVC, HPA, CRDs…) is skipped
  * with one warning per kind so a real application's folder still loads.
  */
+import { GATEWAY_KIND_INFOS } from "./validation/gateway/kinds.js";
 
 export interface KindInfo {
   kind: string;
@@ -66,6 +67,7 @@ const table: KindInfo[] = [
     namespaced: false,
     resource: "baselineadminnetworkpolicies.policy.networking.k8s.io",
   },
+  ...GATEWAY_KIND_INFOS,
 ];
 
 export const KINDS: ReadonlyMap<string, KindInfo> = new Map(table.map((k) => [k.kind, k]));

@@ -501,3 +501,5 @@ export interface BaselineAdminNetworkPolicy extends KubeObject {
 
 /** Any of the three cluster-scoped policy kinds the tiered engine reads. */
 export type AnyClusterNetworkPolicy = ClusterNetworkPolicy | AdminNetworkPolicy | BaselineAdminNetworkPolicy;
+
+export type * from "./gateway-types.js";

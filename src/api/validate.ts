@@ -22,6 +22,7 @@ import { validateConfigMap } from "./validation/configmap.js";
 import { validateEndpointSlice } from "./validation/endpoint-slice.js";
 import { validateEndpoints } from "./validation/endpoints.js";
 import { errorBody, type FieldError } from "./validation/errors.js";
+import { validateGatewaySpec } from "./validation/gateway/schema.js";
 import { validateIngress } from "./validation/ingress.js";
 import { validateIngressClassSpec } from "./validation/ingress-class.js";
 import { validateObjectMeta } from "./validation/metadata.js";
@@ -104,7 +105,8 @@ function kindErrors(obj: KubeObject, kind: string, options: Required<ValidateOpt
     case "ConfigMap":
       return validateConfigMap(rec);
     default:
-      return [];
+      // The Gateway API kinds (CRD schemas and CEL rules); [] for any other kind.
+      return validateGatewaySpec(kind, rec.spec);
   }
 }
 

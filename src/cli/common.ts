@@ -17,6 +17,7 @@ export interface ManifestOptions {
   serviceCidr?: string;
   nodePortRange?: string;
   lbCidr?: string;
+  gatewayClass?: string[];
   nodeCidr?: string;
   createNamespaces?: boolean;
 }
@@ -43,7 +44,12 @@ export function addManifestOptions(cmd: Command, required = true): Command {
     .option("--node-cidr <cidr>", "node InternalIP CIDR (default 10.1.0.0/24)")
     .option("--node-port-range <min-max>", "NodePort range (default 30000-32767)")
     .option("--lb-cidr <cidr>", "LoadBalancer IP pool (default 10.255.0.0/24)")
-    .addOption(createNamespacesOption());
+    .addOption(createNamespacesOption())
+    .option(
+      "--gateway-class <name>",
+      "GatewayClass michi controls; repeatable (default: every class)",
+      collect,
+    );
 }
 
 /**
@@ -74,6 +80,7 @@ export function configFromOptions(opts: ManifestOptions): ClusterConfig {
   if (opts.serviceCidr) overrides.serviceCIDR = opts.serviceCidr;
   if (opts.nodeCidr) overrides.nodeCIDR = opts.nodeCidr;
   if (opts.lbCidr) overrides.loadBalancerCIDR = opts.lbCidr;
+  if (opts.gatewayClass && opts.gatewayClass.length > 0) overrides.gatewayClasses = opts.gatewayClass;
   if (opts.nodePortRange) {
     const m = /^(\d+)-(\d+)$/.exec(opts.nodePortRange);
     if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) {

@@ -35,6 +35,13 @@ import type { ClusterConfig } from "./config.js";
 import { mirrorAll } from "./endpoint-slice-mirroring.js";
 import { endpointSlicesFor } from "./endpoint-slices.js";
 import { endpointsFor } from "./endpoints.js";
+import {
+  controlledGateways,
+  gatewayApiState,
+  gatewayService,
+  isGatewayKind,
+  storedGatewayObject,
+} from "./gateway-api.js";
 import { assignUid } from "./hash.js";
 import { ingressStatus } from "./ingress-status.js";
 import { deriveNamespaces, missingNamespaces, namespaceCreated, namespaceNotFound } from "./namespaces.js";
@@ -158,7 +165,12 @@ export function buildCluster(
     Secret: [],
     ConfigMap: [],
   };
+  const gatewayObjects: KubeObject[] = [];
   for (const o of sortedByNsName([...latest.values()])) {
+    if (isGatewayKind(o.kind)) {
+      gatewayObjects.push(o);
+      continue;
+    }
     const kind = o.kind as keyof Buckets;
     (b[kind] as KubeObject[]).push(o);
   }
@@ -224,6 +236,15 @@ export function buildCluster(
   const systemServices: Service[] = [kubernetesService(firstServiceIP), kubeDnsService(config)];
   for (const s of ingressNginxServices())
     if (!userHas(b.Service, INGRESS_NAMESPACE, nameOf(s))) systemServices.push(s);
+  // Gateway API objects as stored (CRD defaults); each controlled Gateway gets its LoadBalancer Service.
+  const gatewayStored = [
+    ...gatewayObjects.filter((o) => kindInfo(o.kind)?.namespaced !== true),
+    ...inExistingNs(gatewayObjects.filter((o) => kindInfo(o.kind)?.namespaced === true)),
+  ].map(storedGatewayObject);
+  for (const gw of controlledGateways(gatewayStored, config.gatewayClasses)) {
+    const svc = gatewayService(gw);
+    if (!b.Service.some((s) => nsOf(s) === nsOf(svc) && nameOf(s) === nameOf(svc))) systemServices.push(svc);
+  }
   const systemDeployments: Deployment[] = [corednsDeployment()];
   if (!userHas(b.Deployment, INGRESS_NAMESPACE, "ingress-nginx-controller"))
     systemDeployments.push(ingressNginxDeployment());
@@ -407,6 +428,20 @@ export function buildCluster(
     return s;
   });
   const configMaps = finish(withNs(b.ConfigMap), "v1", "ConfigMap");
+  // 9. The Gateway API controller (status of every Gateway API object).
+  for (const o of gatewayStored) assignUid(o);
+  // Only when the manifests have Gateway API objects (the state of a cluster without them is unchanged).
+  const gatewayApi =
+    gatewayStored.length === 0
+      ? undefined
+      : gatewayApiState({
+          objects: gatewayStored,
+          services,
+          secrets,
+          configMaps,
+          namespaces,
+          ...(config.gatewayClasses ? { controlledClasses: config.gatewayClasses } : {}),
+        });
 
   const base = {
     namespaces,
@@ -432,6 +467,7 @@ export function buildCluster(
     networkPolicies,
     ...(clusterNetworkPolicies.length > 0 ? { clusterNetworkPolicies } : {}),
     configMaps,
+    ...(gatewayApi ? { gatewayApi } : {}),
     others,
     diagnostics,
     index,

@@ -30,6 +30,8 @@ export interface ClusterConfig {
    * would beforehand (default true); false: such objects are rejected (`namespaces "X" not found`).
    */
   createNamespaces?: boolean;
+  /** GatewayClasses michi's Gateway controller handles (`--gateway-class`); unset: every class. */
+  gatewayClasses?: readonly string[];
 }
 
 export const defaultConfig: ClusterConfig = Object.freeze({

@@ -28,6 +28,7 @@ import type {
   Service,
   StatefulSet,
 } from "../api/types.js";
+import type { GatewayApiState } from "../gateway/status.js";
 import type { ClusterConfig } from "./config.js";
 
 export interface ClusterState {
@@ -49,6 +50,8 @@ export interface ClusterState {
   readonly clusterNetworkPolicies?: readonly AnyClusterNetworkPolicy[];
   readonly secrets: readonly Secret[];
   readonly configMaps: readonly ConfigMap[];
+  /** Gateway API objects with the status michi's Gateway controller writes (src/gateway/status.ts). */
+  readonly gatewayApi?: GatewayApiState;
   /** Objects of kinds michi does not model (kept for `get`, skipped otherwise). */
   readonly others: readonly KubeObject[];
   /** Load, validation and controller diagnostics, in a stable order. */

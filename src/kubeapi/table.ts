@@ -8,7 +8,8 @@
 import type { KubeObject } from "../api/types.js";
 import type { AddressMap } from "../cluster/address-map.js";
 import type { ClusterState } from "../cluster/state.js";
-import { AGE, type KindPrinter, PRINTERS } from "../printers/resource-printers.js";
+import { AGE, type KindPrinter } from "../printers/printer.js";
+import { PRINTERS } from "../printers/resource-printers.js";
 import type { ApiResource } from "./resources.js";
 
 export type IncludeObject = "None" | "Metadata" | "Object";

@@ -24,25 +24,8 @@ import type {
 } from "../api/types.js";
 import type { AddressMap } from "../cluster/address-map.js";
 import type { ClusterState } from "../cluster/state.js";
-
-export const AGE = "<unknown>";
-
-export interface Row {
-  cells: string[];
-  wide: string[];
-}
-
-export interface KindPrinter {
-  kind: string;
-  names: readonly string[];
-  /** `-o name` prefix, e.g. `deployment.apps`. */
-  resource: string;
-  namespaced: boolean;
-  list(state: ClusterState): readonly KubeObject[];
-  headers: readonly string[];
-  wideHeaders: readonly string[];
-  row(obj: KubeObject, ctx: { state: ClusterState; addresses: AddressMap }): Row;
-}
+import { GATEWAY_PRINTERS } from "./gateway-printers.js";
+import { AGE, type KindPrinter, type Row } from "./printer.js";
 
 function selectorText(sel: LabelSelector | undefined): string {
   if (!sel) return "<none>";
@@ -458,6 +441,7 @@ export const PRINTERS: readonly KindPrinter[] = [
   daemonSets,
   secrets,
   configMaps,
+  ...GATEWAY_PRINTERS,
 ];
 
 /** The printer for a kubectl resource name (`po`, `pods`, `pod`, `deployment.apps`…), case-insensitive. */

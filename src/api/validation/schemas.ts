@@ -4,6 +4,7 @@
  * stable structs their complete field list, so strict decoding can report an
  * unknown field. Read by types.ts.
  */
+import { GATEWAY_KIND_INFOS } from "./gateway/kinds.js";
 
 export type Schema =
   | "string"
@@ -277,4 +278,6 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   ClusterNetworkPolicy: obj({ metadata: META }),
   AdminNetworkPolicy: obj({ metadata: META }),
   BaselineAdminNetworkPolicy: obj({ metadata: META }),
+  // Gateway API kinds: the envelope only; spec is checked against the CRD schema (gateway/schema.ts).
+  ...Object.fromEntries(GATEWAY_KIND_INFOS.map((k) => [k.kind, closed({ metadata: META }, "spec", ...TOP)])),
 };

@@ -19,7 +19,8 @@ import { formatResolvConf, resolvConfFor } from "../../cluster/resolv-conf.js";
 import type { ClusterState } from "../../cluster/state.js";
 import { type CustomColumn, formatCustomColumns, parseCustomColumns } from "../../printers/custom-columns.js";
 import { compileTemplate, JSONPathError } from "../../printers/jsonpath.js";
-import { type KindPrinter, PRINTERS, printerFor } from "../../printers/resource-printers.js";
+import type { KindPrinter } from "../../printers/printer.js";
+import { PRINTERS, printerFor } from "../../printers/resource-printers.js";
 import { formatTable } from "../../printers/table.js";
 import {
   addManifestOptions,

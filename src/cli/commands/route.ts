@@ -10,6 +10,7 @@ import { type RouteDecision, routeRequest } from "../../ingress/route-request.js
 import { compileRoutes } from "../../ingress/route-table.js";
 import type { RouteTable } from "../../ingress/route-types.js";
 import { addManifestOptions, loadFromOptions, type ManifestOptions, printJSON } from "../common.js";
+import { gatewayFor, printGatewayRoute } from "./route-gateway.js";
 
 interface RouteOptions extends ManifestOptions {
   header: string[];
@@ -18,6 +19,7 @@ interface RouteOptions extends ManifestOptions {
   output?: string;
   ingressClass?: string[];
   contentLength?: string;
+  gateway?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -151,6 +153,10 @@ export function register(program: Command): void {
       "serve exactly these IngressClass names (repeatable; default: nginx-controller classes)",
       collect,
     )
+    .option(
+      "--gateway <ns/name>",
+      "route through this Gateway (default: the only Gateway when there is no Ingress)",
+    )
     .option("-o, --output <format>", "json for machine-readable output");
   addManifestOptions(cmd).action(async (url: string, opts: RouteOptions) => {
     if (opts.output !== undefined && opts.output !== "json")
@@ -178,6 +184,19 @@ export function register(program: Command): void {
         );
     }
     const loaded = await loadFromOptions(opts);
+    const gateway = gatewayFor(loaded.state, opts.gateway);
+    if (gateway !== undefined) {
+      printGatewayRoute(
+        loaded.state,
+        gateway,
+        u,
+        opts.method.toUpperCase(),
+        headers,
+        opts.output === "json",
+        url,
+      );
+      return;
+    }
     const table = compileRoutes(loaded.state, opts.ingressClass ? { classes: opts.ingressClass } : {});
     const host = headers.host ?? u.host;
     const method = opts.method.toUpperCase();
