@@ -27,7 +27,7 @@ import {
   writablePath,
 } from "./upstream-call.js";
 import type { UpstreamPools } from "./upstream-pool.js";
-import { type Fields, fieldLines } from "./wire.js";
+import { type FieldLines, pairsOf } from "./wire.js";
 
 /** nginx's status for a client that closed the connection before the answer. */
 const CLIENT_CLOSED = 499;
@@ -50,11 +50,11 @@ export interface ProxyCore {
 /** What an exchange writes its response to: one client side. */
 export interface ClientSide {
   /**
-   * The response head: `fields` as pairs (Content-Length included when
+   * The response head: `fields` as field lines (Content-Length included when
    * known; the client side adds its own framing); `own` for the
    * controller's answers (not relayed from an upstream).
    */
-  start(status: number, fields: Fields, contentLength: number | undefined, own: boolean): void;
+  start(status: number, fields: FieldLines, contentLength: number | undefined, own: boolean): void;
   /** Body bytes `buf[from..to)`, borrowed (copied if kept); false = wait for onDrain. */
   write(buf: Buffer, from: number, to: number): boolean;
   onDrain(cb: () => void): void;
@@ -122,8 +122,7 @@ export class ProxyExchange implements UpstreamSink, UpstreamFacts {
   private startIndex = 0;
   private tries = 0;
   private pooled = false;
-  private fields: Fields = [];
-  private lines = "";
+  private lines: FieldLines = "";
 
   constructor(
     private readonly core: ProxyCore,
@@ -148,15 +147,14 @@ export class ProxyExchange implements UpstreamSink, UpstreamFacts {
     const first = pickEndpoint(d, this.core.rr);
     this.startIndex = d.endpoints.indexOf(first);
     this.tries = Math.min(this.core.opts.upstreamTries ?? 3, d.endpoints.length);
-    this.fields = upstreamFields(req, this.requestId, d);
+    this.lines = upstreamFields(req, this.requestId, d);
     if (req.body && rawHeader(req.raw, "content-length") === undefined)
-      this.fields.push("transfer-encoding", "chunked");
+      this.lines += "transfer-encoding: chunked\r\n";
     this.pooled =
       req.body === undefined &&
       d.config.backendProtocol === "HTTP" &&
       writablePath(d.upstreamPath) &&
       !req.expect;
-    if (this.pooled) this.lines = fieldLines(this.fields);
     this.attempt(0, false);
   }
 
@@ -194,7 +192,7 @@ export class ProxyExchange implements UpstreamSink, UpstreamFacts {
             port: target.port,
             method: this.req.method,
             path,
-            headers: this.fields,
+            headers: pairsOf(this.lines),
             https: cfg.backendProtocol === "HTTPS",
             ...(core.opts.localAddress ? { localAddress: core.opts.localAddress } : {}),
             connectTimeoutMs: cfg.connectTimeoutMs,

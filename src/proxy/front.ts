@@ -19,7 +19,7 @@ import net from "node:net";
 import type { ClientSide } from "./exchange.js";
 import { parseSimpleRequestHead, type RequestHead } from "./http1.js";
 import { SocketBridge } from "./socket-bridge.js";
-import { type Fields, fieldLines, httpDate, rawResponse, statusText } from "./wire.js";
+import { type FieldLines, httpDate, rawResponse, statusText } from "./wire.js";
 
 /** Node's default --max-http-header-size: a longer head goes to Node (431). */
 const MAX_HEAD = 16 * 1024;
@@ -160,8 +160,8 @@ export class FrontConn implements ClientSide {
    * known), to which Date and Connection are added. `contentLength`
    * undefined = the body is sent chunked (no body at all for HEAD/204/304).
    */
-  start(status: number, fields: Fields, contentLength: number | undefined): void {
-    let h = `HTTP/1.1 ${status} ${statusText(status)}\r\n${fieldLines(fields)}date: ${httpDate()}\r\n`;
+  start(status: number, fields: FieldLines, contentLength: number | undefined): void {
+    let h = `HTTP/1.1 ${status} ${statusText(status)}\r\n${fields}date: ${httpDate()}\r\n`;
     h += this.closeAfter ? "connection: close\r\n" : this.front.keepAliveLines;
     this.bodyless = this.method === "HEAD" || status === 204 || status === 304;
     this.chunked = !this.bodyless && contentLength === undefined;

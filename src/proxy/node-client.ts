@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import type { ClientSide } from "./exchange.js";
-import { errorPage, type Fields, headerObject, rawResponse } from "./wire.js";
+import { errorPage, type FieldLines, headerObject, pairsOf, rawResponse } from "./wire.js";
 
 /** HTTP/2 requests reach the handler through the compatibility API (with a stream); a few things differ. */
 export function isH2(req: IncomingMessage): boolean {
@@ -135,10 +135,10 @@ export class NodeClient implements ClientSide {
     });
   }
 
-  start(status: number, fields: Fields, _contentLength: number | undefined, own: boolean): void {
+  start(status: number, fields: FieldLines, _contentLength: number | undefined, own: boolean): void {
     if (own && status === 400) this.res.shouldKeepAlive = false;
     if (own && status === 413) lingerDiscard(this.req);
-    this.res.writeHead(status, headerObject(fields));
+    this.res.writeHead(status, headerObject(pairsOf(fields)));
   }
 
   write(buf: Buffer, from: number, to: number): boolean {

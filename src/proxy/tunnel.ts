@@ -14,7 +14,7 @@ import { newRequestId, upstreamFields } from "./headers.js";
 import { rawFields, refusal, requestTarget } from "./node-client.js";
 import type { Scheme } from "./routes.js";
 import { UPSTREAM_TIMEOUT, UpstreamTimeout } from "./upstream-call.js";
-import { rawResponse, responseHead } from "./wire.js";
+import { pairsOf, rawResponse, responseHead } from "./wire.js";
 
 /** Response fields a declined upgrade's answer loses (it is relayed close-delimited). */
 const DECLINED_DROP = new Set(["connection", "transfer-encoding", "keep-alive"]);
@@ -57,12 +57,11 @@ export function upgradeHandler(
     }
     const ep = pickEndpoint(d, core.rr);
     const target = core.opts.upstream(ep);
-    const fields = upstreamFields(
-      { raw, host, remoteAddress, scheme, port: listenPort() },
-      newRequestId(),
-      d,
+    const upgrade = req.headers.upgrade ?? "websocket";
+    const fields = pairsOf(
+      upstreamFields({ raw, host, remoteAddress, scheme, port: listenPort() }, newRequestId(), d),
     );
-    fields.push("connection", "Upgrade", "upgrade", req.headers.upgrade ?? "websocket");
+    fields.push("connection", "Upgrade", "upgrade", upgrade);
     const tls = d.config.backendProtocol === "HTTPS";
     const preq = (tls ? https : http).request({
       host: target.host,

@@ -1,16 +1,21 @@
 /**
- * Bytes the proxy writes itself: header field lines (the one serialiser,
- * for client responses and upstream requests alike), the Date value, the
- * controller's own pages shaped like nginx's built-in ones, and complete
- * raw responses for sockets no HTTP server owns (refused upgrades, client
- * errors, timeouts). Header fields travel through the pipeline as flat
- * [lower-case name, value, …] pairs, the shape of Node's rawHeaders.
+ * Bytes the proxy writes itself: header fields as field lines (the
+ * exchange's own are built as lines in headers.ts; fieldLines serialises
+ * pairs and header objects, strictly for the upstream pool), the
+ * conversions to Node's header shapes, the Date value, the controller's
+ * own pages shaped like nginx's built-in ones, and complete raw responses
+ * for sockets no HTTP server owns (refused upgrades, client errors,
+ * timeouts). Received fields travel as flat [lower-case name, value, …]
+ * pairs, the shape of Node's rawHeaders.
  */
 import { type OutgoingHttpHeaders, STATUS_CODES } from "node:http";
 import { isFieldValue, isToken } from "./http1.js";
 
 /** Header fields as flat [lower-case name, value, …] pairs. */
 export type Fields = string[];
+
+/** Header fields serialised: `name: value` lines, each ending in CRLF. */
+export type FieldLines = string;
 
 export function statusText(code: number): string {
   return STATUS_CODES[code] ?? "Unknown";
@@ -51,6 +56,20 @@ export function fieldsOf(h: OutgoingHttpHeaders | Readonly<Record<string, string
     if (v === undefined) continue;
     if (Array.isArray(v)) for (const x of v) out.push(k, String(x));
     else out.push(k, typeof v === "string" ? v : String(v));
+  }
+  return out;
+}
+
+/** Field lines back as pairs (for Node's client and server APIs, off the hot path). */
+export function pairsOf(lines: FieldLines): Fields {
+  const out: Fields = [];
+  let pos = 0;
+  while (pos < lines.length) {
+    const eol = lines.indexOf("\r\n", pos);
+    const end = eol < 0 ? lines.length : eol;
+    const colon = lines.indexOf(":", pos);
+    if (colon > pos && colon < end) out.push(lines.slice(pos, colon), lines.slice(colon + 2, end));
+    pos = end + 2;
   }
   return out;
 }
