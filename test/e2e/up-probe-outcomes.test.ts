@@ -83,7 +83,9 @@ describe("probe outcomes", () => {
   it("the table marks the three apart", async () => {
     const r = await up.cli(["probe", "-n", "p", "--ports", "8080", "--timeout", "700"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("TCP/8080 (. = connected, X = denied by policy, - = refused: nothing listens):");
+    expect(r.stdout).toContain(
+      "TCP/8080 (. = connected, X = denied by policy, - = refused: nothing listens):",
+    );
     const row = (name: string) => r.stdout.split("\n").find((l) => l.includes(`p/${name}`)) ?? "";
     // Columns sorted as the pods: client, stranger, web.
     expect(row("stranger").trim().split(/\s+/).slice(-3)).toEqual(["-", "-", "X"]);
