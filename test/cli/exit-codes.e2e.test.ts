@@ -70,7 +70,9 @@ describe("usage errors exit 2", () => {
   it("a missing argument exits 2 with a pointer to --help", async () => {
     const r = await runCli(["get", "-f", "examples/my-app"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error: missing required argument 'kind'\nSee 'michi get --help' for usage.\n");
+    expect(r.stderr).toBe(
+      "error: missing required argument 'resources'\nSee 'michi get --help' for usage.\n",
+    );
   });
   it("a missing required option exits 2", async () => {
     const r = await runCli(["check", "-f", "examples/my-app", "--to", "a/b", "--port", "80"]);

@@ -187,6 +187,11 @@ export function register(program: Command): void {
       throw err;
     }
     process.stdout.write(formatReadyReport(up, server, Date.now() - started));
+    if (flags.http && /:8080$/.test(flags.http))
+      // kubectl without a kubeconfig falls back to http://localhost:8080, which is this ingress port.
+      process.stderr.write(
+        'michi: note: a kubectl with no kubeconfig talks to localhost:8080, michi\'s ingress port (--http), and prints a puzzling NotFound; michi up serves no Kubernetes API (docs/up.md, "kubectl and localhost:8080")\n',
+      );
     process.stderr.write(
       `michi: admin token ${up.token} (for apply/delete from the dashboard; also in ${recordFile}, mode 0600)\n`,
     );
