@@ -19,6 +19,7 @@ const USAGE_CODES = new Set([
   "NoInput",
   "FileUnreadable",
   "UnknownResource",
+  "BadRevision",
 ]);
 
 /** The exit code for an error a command threw. */

@@ -175,7 +175,8 @@ describe("michi diff (CLI)", () => {
       ),
     ).toBe(true);
     const bad = michi(["matrix", "-f", EXAMPLE, "--focus", "deployment/idp-system/nope"]);
-    expect(bad.status).toBe(2);
+    // A target that does not exist is not a usage error (exit 1, as kubectl's NotFound; docs/cli.md).
+    expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("deployment idp-system/nope not found");
   });
 });
