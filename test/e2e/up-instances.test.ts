@@ -9,7 +9,7 @@ import { lstatSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startUp, type Up, writeManifests } from "./harness.js";
+import { httpGet, runCli, startUp, type Up, writeManifests } from "./harness.js";
 
 const BLOCK = 110;
 
@@ -94,6 +94,24 @@ describe("instance records", () => {
     );
     expect(r.stderr).toMatch(/delta\.json is a symlink: refusing to follow it/);
     expect(lstatSync(target).size).toBe(2);
+  });
+});
+
+describe("the admin API answers this machine's clients only", () => {
+  it("refuses a DNS-rebinding Host and a pod's own address on read endpoints too", async () => {
+    const port = Number(new URL(a.server).port);
+    expect((await httpGet("127.0.0.1", port, { path: "/api/up" })).status).toBe(200);
+    const rebinding = await httpGet("127.0.0.1", port, {
+      path: "/api/flows",
+      headers: { host: "evil.example.com" },
+    });
+    expect(rebinding.status).toBe(403);
+    const pods = await a.api<{ items: { local: string }[] }>("/api/up/pods");
+    const podLocal = pods.items[0]?.local;
+    expect(podLocal).toMatch(/^127\./);
+    const fromPod = await httpGet("127.0.0.1", port, { path: "/api/up", localAddress: podLocal as string });
+    expect(fromPod.status).toBe(403);
+    expect(fromPod.body).toMatch(/this machine's own clients only/);
   });
 });
 
