@@ -12,7 +12,6 @@ import type {
   Endpoints,
   Ingress,
   IngressClass,
-  KubeObject,
   LabelSelector,
   NetworkPolicy,
   Node,
@@ -22,10 +21,8 @@ import type {
   Service,
   StatefulSet,
 } from "../api/types.js";
-import type { AddressMap } from "../cluster/address-map.js";
-import type { ClusterState } from "../cluster/state.js";
 import { GATEWAY_PRINTERS } from "./gateway-printers.js";
-import { AGE, type KindPrinter, type Row } from "./printer.js";
+import { AGE, type KindPrinter } from "./printer.js";
 
 function selectorText(sel: LabelSelector | undefined): string {
   if (!sel) return "<none>";

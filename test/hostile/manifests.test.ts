@@ -134,7 +134,9 @@ describe("hostile applies to a running michi up", () => {
   });
 
   it("deep documents and alias bombs are refused with 422 and positions; DNS and the Service keep answering", async () => {
-    const { token } = JSON.parse(readFileSync(join(up.stateDir, "instances", "michi.json"), "utf8")) as { token: string };
+    const { token } = JSON.parse(readFileSync(join(up.stateDir, "instances", "michi.json"), "utf8")) as {
+      token: string;
+    };
     const fe = (await up.api<{ frontends: FrontendInfo[] }>("/api/up")).frontends.find(
       (f) => f.service.startsWith("default/web:") && f.kind === "ClusterIP",
     );
