@@ -113,7 +113,13 @@ export class UpInstance implements UpView {
           "or move the model's ranges (--pod-cidr/--service-cidr/--node-cidr/--lb-cidr, --node-port-range, --low-port-offset).",
       );
     }
-    await this.startAdmin();
+    try {
+      await this.startAdmin();
+    } catch (err) {
+      // All or nothing: a start that cannot serve its admin API leaves no listener or pod behind.
+      await this.plane.close();
+      throw err;
+    }
     if (this.options.watch) this.startWatch();
     this.ready = true;
   }

@@ -135,7 +135,11 @@ async function startUpOnce(cfg: UpConfig): Promise<Up> {
       rmSync(stateDir, { recursive: true, force: true });
   });
   await new Promise<void>((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`michi up not ready in 45 s:\n${out}\n${err}`)), 45_000);
+    const t = setTimeout(() => {
+      // Never leave a half-started instance holding this block's addresses for the retry.
+      proc.kill("SIGKILL");
+      rej(new Error(`michi up not ready in 45 s:\n${out}\n${err}`));
+    }, 45_000);
     const check = () => {
       if (/ready/.test(out)) {
         clearTimeout(t);

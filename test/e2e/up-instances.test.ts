@@ -83,6 +83,50 @@ describe("instance records", () => {
     expect(unknown.stderr).toMatch(/no running michi up named "gamma" \(running: alpha, beta\)/);
   });
 
+  it("a start that cannot serve its admin API exits and leaves nothing listening", async () => {
+    const { createServer } = await import("node:net");
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      // Its own block (10.125.x), so nothing else of this file holds the addresses.
+      const r = await runCli(
+        [
+          "up",
+          "-f",
+          dir,
+          "--name",
+          "epsilon",
+          "--ui",
+          `127.0.0.1:${port}`,
+          "--http",
+          "none",
+          "--https",
+          "none",
+          "--pod-cidr",
+          "10.125.0.0/16",
+          "--service-cidr",
+          "10.126.0.0/16",
+          "--dns-service-ip",
+          "10.126.0.10",
+          "--node-cidr",
+          "10.127.0.0/24",
+          "--lb-cidr",
+          "10.127.1.0/24",
+          "--dns-upstreams",
+          "none",
+          "--low-port-offset",
+          "20000",
+        ],
+        env(),
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/cannot serve the admin API\/UI on 127\.0\.0\.1:\d+: already in use/);
+    } finally {
+      taken.close();
+    }
+  });
+
   it("a symlink where the record goes is refused, not followed", async () => {
     const target = join(state, "elsewhere.json");
     writeFileSync(target, "{}");
