@@ -25,6 +25,16 @@ export function hostAllowed(host: string | undefined): boolean {
   return h === "localhost" || h.endsWith(".localhost") || /^[\d.]+$/.test(h) || h.includes(":");
 }
 
+/** The 403 for a Host header a loopback server must not answer (DNS rebinding); undefined when allowed. */
+export function foreignHost(req: IncomingMessage): HttpError | undefined {
+  if (hostAllowed(req.headers.host)) return undefined;
+  return new HttpError(
+    403,
+    "Forbidden",
+    `host ${JSON.stringify(req.headers.host)} is not a loopback name or address`,
+  );
+}
+
 /** The token a request carries: `Authorization: Bearer TOKEN` or `X-Michi-Token`. */
 export function requestToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;

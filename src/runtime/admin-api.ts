@@ -23,7 +23,7 @@ import { formatCIDR } from "../api/net.js";
 import { parseManifestsIsolated } from "../api/parse-isolated.js";
 import { formatResolvConf, resolvConfFor } from "../cluster/resolv-conf.js";
 import { readBody } from "../http/body.js";
-import { hostAllowed, isLoopback, requireToken } from "../http/guards.js";
+import { foreignHost, isLoopback, requireToken } from "../http/guards.js";
 import { errorBody, HttpError, sendError, sendJSON, sendText } from "../http/respond.js";
 import { Router } from "../http/router.js";
 import { podPorts } from "../pods/pod-runtime.js";
@@ -152,12 +152,9 @@ export function createAdminHandler(up: UpView, before: readonly HttpHandler[] = 
       sendJSON(res, 403, errorBody("Forbidden", "the admin API answers this machine's own clients only"));
       return true;
     }
-    if (!hostAllowed(req.headers.host)) {
-      sendJSON(
-        res,
-        403,
-        errorBody("Forbidden", `host ${JSON.stringify(req.headers.host)} is not a loopback name or address`),
-      );
+    const refused = foreignHost(req);
+    if (refused) {
+      sendError(res, refused);
       return true;
     }
     const url = new URL(req.url ?? "/", "http://michi");

@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http/body.js";
-import { hostAllowed, isLoopback, tokenMatches } from "../http/guards.js";
+import { foreignHost, isLoopback, tokenMatches } from "../http/guards.js";
 import { optional, parsePort, parseProtocol, required } from "../http/query.js";
 import { HttpError, sendError, sendJSON } from "../http/respond.js";
 import { Router } from "../http/router.js";
@@ -181,15 +181,9 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     if (router.owns(path)) {
-      if (!hostAllowed(req.headers.host)) {
-        sendError(
-          res,
-          new HttpError(
-            403,
-            "Forbidden",
-            `host ${JSON.stringify(req.headers.host)} is not a loopback name or address`,
-          ),
-        );
+      const refused = foreignHost(req);
+      if (refused) {
+        sendError(res, refused);
         return true;
       }
       return router.handle(req, res, url);
